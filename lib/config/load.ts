@@ -1,0 +1,98 @@
+// Reads an environment's config (from a Pulumi.<env>.yaml file or from the Pulumi runtime),
+// validates it against the schema and the cross-field rules, and reports every problem at once.
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { configSchema, tierDefaults, type PlatformConfig } from "./schema";
+import { RULES, type PartialConfig, type Problem } from "./rules";
+
+export const NAMESPACE = "platform";
+const REGION_KEY = "aws:region";
+
+export class ConfigError extends Error {
+    constructor(readonly source: string, readonly problems: string[]) {
+        super(`invalid config in ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** `platform:subnets.privatePrefixLength`, `platform:peerings[0].peerCidr`, `aws:region`. */
+export function keyName(p: readonly PropertyKey[]): string {
+    const [head, ...rest] = p;
+    const root = head === "region" ? REGION_KEY : `${NAMESPACE}:${String(head)}`;
+    return root + rest.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("");
+}
+
+function findSecrets(value: unknown, at: (string | number)[]): (string | number)[][] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => findSecrets(v, [...at, i]));
+    if (value && typeof value === "object") {
+        if ("secure" in value) return [at];
+        return Object.entries(value).flatMap(([k, v]) => findSecrets(v, [...at, k]));
+    }
+    return [];
+}
+
+/**
+ * Validates the `config:` map of a stack (keys such as `platform:vpcCidr` and `aws:region`).
+ * Keys of other namespaces (providers' own settings) are left to their owners.
+ */
+export function parseConfig(entries: Record<string, unknown>, env: string, source: string): PlatformConfig {
+    const problems: string[] = [];
+    const raw: Record<string, unknown> = {};
+    const shape = configSchema.shape as Record<string, (typeof configSchema.shape)[keyof typeof configSchema.shape]>;
+    for (const [key, value] of Object.entries(entries)) {
+        for (const at of findSecrets(value, [])) {
+            problems.push(`${keyName([key.replace(/^platform:/, ""), ...at])}: holds a secret, but environment files hold no secrets (several stacks read them); generate it or read it from AWS Secrets Manager`);
+        }
+        if (key === REGION_KEY) raw.region = value;
+        else if (key.startsWith(`${NAMESPACE}:`)) {
+            const name = key.slice(NAMESPACE.length + 1);
+            if (name === "region" || !(name in shape)) problems.push(`${key}: is not a known setting (see the config reference in README.md)`);
+            else raw[name] = value;
+        }
+    }
+
+    const valid: Record<string, unknown> = {};
+    for (const [name, schema] of Object.entries(shape)) {
+        const result = schema.safeParse(raw[name]);
+        if (result.success) valid[name] = result.data;
+        else {
+            for (const issue of result.error.issues) {
+                if (issue.code === "unrecognized_keys") {
+                    problems.push(...issue.keys.map((k) => `${keyName([name, ...issue.path, k])}: is not a known setting`));
+                    continue;
+                }
+                const message = raw[name] === undefined && issue.path.length === 0 ? "is required" : issue.message;
+                problems.push(`${keyName([name, ...issue.path])}: ${message}`);
+            }
+        }
+    }
+    const ruleProblems: Problem[] = RULES.flatMap((rule) => rule(valid as PartialConfig));
+    problems.push(...ruleProblems.map((p) => `${keyName(p.path)}: ${p.message}`));
+    if (problems.length > 0) throw new ConfigError(source, problems);
+    return tierDefaults(configSchema.parse(raw), env);
+}
+
+/** The environment name of a `Pulumi.<env>.yaml` file. */
+export function envOfFile(file: string): string {
+    const match = /^Pulumi\.([^.]+)\.ya?ml$/.exec(path.basename(file));
+    if (!match) throw new Error(`${file}: an environment file is named Pulumi.<env>.yaml`);
+    return match[1];
+}
+
+export function loadConfigFile(file: string): PlatformConfig {
+    const env = envOfFile(file);
+    if (!fs.existsSync(file)) throw new Error(`${file}: no such environment file`);
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return parseConfig(doc?.config ?? {}, env, file);
+}
+
+/** Under `pulumi up`/`preview`: the stack's config as the engine passes it (strings, objects as JSON). */
+export function loadPulumiConfig(all: Record<string, string>, env: string, isSecret: (key: string) => boolean): PlatformConfig {
+    const entries: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (isSecret(key)) entries[key] = { secure: "[secret]" };
+        else entries[key] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
+    }
+    return parseConfig(entries, env, `stack ${env}`);
+}

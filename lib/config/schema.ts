@@ -1,0 +1,179 @@
+// The one schema of an environment's config: every `platform:` key (and `aws:region`) with its
+// type, default and description. Cross-field rules live in `rules.ts`.
+import { z } from "zod";
+import { isIpv4Cidr } from "../cidr";
+
+const cidr = (what: string) =>
+    z
+        .string({ error: `must be an IPv4 CIDR (${what})` })
+        .refine(isIpv4Cidr, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid IPv4 CIDR` });
+
+/** Top-level scalars arrive from `pulumi config` as strings; nested values arrive typed. */
+const int = (min: number, max: number) =>
+    z.preprocess(
+        (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+        z
+            .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a number` })
+            .int({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number` })
+            .min(min, { error: (iss) => `${JSON.stringify(iss.input)} is below the minimum ${min}` })
+            .max(max, { error: (iss) => `${JSON.stringify(iss.input)} is above the maximum ${max}` }),
+    );
+
+const bool = () =>
+    z.preprocess(
+        (v) => (v === "true" ? true : v === "false" ? false : v),
+        z.boolean({ error: (iss) => `${JSON.stringify(iss.input)} is not true or false` }),
+    );
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { error: (iss) => `${JSON.stringify(iss.input)} is not one of ${values.join(", ")}` });
+
+const dnsLabel = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
+        error: (iss) => `${JSON.stringify(iss.input)} must be 2-20 lowercase letters, digits or hyphens, starting with a letter`,
+    });
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const retentionDays = z.preprocess(
+    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+    z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
+    }),
+);
+
+/** Interface endpoints every private cluster needs, whatever the config adds. */
+export const REQUIRED_INTERFACE_ENDPOINTS = [
+    "ec2", "ecr.api", "ecr.dkr", "sts", "logs", "elasticloadbalancing", "ssm", "ssmmessages", "ec2messages",
+    "sqs", "eks", "eks-auth", "kms",
+    // later layers: EFS CSI driver, Secrets Store CSI provider
+    "elasticfilesystem", "secretsmanager",
+] as const;
+
+export const EGRESS_MODES = ["none", "nat-per-az", "single-nat"] as const;
+export const POD_NETWORK_MODES = ["vpc-cni", "calico-overlay"] as const;
+export const TIERS = ["production", "development"] as const;
+
+const peering = z.strictObject({
+    name: dnsLabel.describe("Short name of the peering, used in resource names."),
+    peerVpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a VPC id (vpc-...)` }),
+    peerCidr: cidr("the peer VPC"),
+    peerOwnerId: z
+        .string()
+        .regex(/^\d{12}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a 12-digit AWS account id` })
+        .optional()
+        .describe("Account of the peer VPC; omit for this account."),
+    peerRegion: z.string().optional().describe("Region of the peer VPC; omit for this region."),
+});
+
+export const configSchema = z.strictObject({
+    region: z
+        .string({ error: "is required (the AWS region of the environment)" })
+        .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region` })
+        .describe("AWS region of the environment (`aws:region`)."),
+    name: dnsLabel.describe("Platform name; the cluster is named `<name>-<stack>` and every resource starts with it."),
+    tier: oneOf(TIERS).describe(
+        "`production` turns on the strict defaults: no internet egress, deletion protection, retained volumes.",
+    ),
+    organization: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)
+        .default("organization")
+        .describe("Organization in stack references (`<organization>/<project>/<stack>`); self-managed backends use `organization`."),
+    tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource."),
+    availabilityZones: z
+        .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an availability zone name` }))
+        .min(2, { error: "needs at least 2 availability zones" })
+        .max(6, { error: "takes at most 6 availability zones" })
+        .describe("Availability zones of the VPC, in the environment's region (2 to 6)."),
+    vpcCidr: cidr("the VPC").describe("IPv4 CIDR of the VPC (/16 to /24)."),
+    subnets: z
+        .strictObject({
+            privatePrefixLength: int(16, 28).default(19).describe("Prefix length of each private subnet (nodes, pods in vpc-cni mode, endpoints)."),
+            publicPrefixLength: int(16, 28).default(24).describe("Prefix length of each public subnet (load balancers, NAT gateways); unused without egress."),
+        })
+        .default({ privatePrefixLength: 19, publicPrefixLength: 24 })
+        .describe("The subnet plan: one private (and, with egress, one public) subnet per zone."),
+    egress: oneOf(EGRESS_MODES)
+        .optional()
+        .describe("Internet egress: `none` (fully private, no internet or NAT gateway), `nat-per-az` or `single-nat`. Default: `none` in production, `single-nat` otherwise."),
+    vpcEndpoints: z
+        .strictObject({
+            interface: bool()
+                .optional()
+                .describe("Create the interface endpoints. Default: on without egress (where they are required), off with NAT (the S3 gateway endpoint is always on)."),
+            extra: z
+                .array(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an endpoint service name such as "ecr.api"` }))
+                .default([])
+                .describe(`Interface endpoints beyond the required ones (${REQUIRED_INTERFACE_ENDPOINTS.join(", ")}).`),
+        })
+        .default({ extra: [] })
+        .describe("VPC endpoints of the private subnets."),
+    peerings: z.array(peering).default([]).describe("VPC peerings (for example to a CI tooling VPC); the peer CIDRs reach the cluster API."),
+    flowLogs: z
+        .strictObject({
+            retentionDays: retentionDays.default(90).describe("Retention of the flow log group."),
+            trafficType: oneOf(["ALL", "ACCEPT", "REJECT"] as const).default("ALL").describe("Traffic the flow logs record."),
+        })
+        .default({ retentionDays: 90, trafficType: "ALL" })
+        .describe("VPC flow logs to CloudWatch Logs (always on)."),
+    podNetwork: z
+        .strictObject({
+            mode: oneOf(POD_NETWORK_MODES).default("vpc-cni").describe("`vpc-cni` (pods take VPC addresses) or `calico-overlay` (pods take addresses from `podCidr`)."),
+            podCidr: cidr("the pod overlay").default("100.64.0.0/16").describe("Pod CIDR in calico-overlay mode."),
+            blockSize: int(20, 32).default(26).describe("Calico IPAM block size (each node takes blocks of this prefix)."),
+        })
+        .default({ mode: "vpc-cni", podCidr: "100.64.0.0/16", blockSize: 26 })
+        .describe("How pods get their addresses."),
+    serviceCidr: cidr("Kubernetes services")
+        .default("172.20.0.0/16")
+        .describe("Kubernetes service CIDR (/12 to /24, within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)."),
+    capacity: z
+        .strictObject({
+            maxNodes: int(1, 5000).default(50).describe("Most nodes (EC2 and Fargate) the environment plans for."),
+            maxPods: int(1, 250000).default(1500).describe("Most pods the environment plans for."),
+        })
+        .default({ maxNodes: 50, maxPods: 1500 })
+        .describe("Planned size: the subnets (or the pod CIDR) must hold it."),
+    endpoint: z
+        .strictObject({
+            publicAccess: bool().default(false).describe("Open the public API endpoint (the private one is always on)."),
+            publicAccessCidrs: z.array(cidr("public API access")).default([]).describe("CIDRs allowed to the public endpoint; required when it is open."),
+            vpnCidrs: z.array(cidr("VPN")).default([]).describe("VPN CIDRs allowed to the private endpoint."),
+        })
+        .default({ publicAccess: false, publicAccessCidrs: [], vpnCidrs: [] })
+        .describe("Who reaches the Kubernetes API."),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+/** The validated environment, with every default resolved. */
+export type PlatformConfig = Omit<Parsed, "egress" | "vpcEndpoints"> & {
+    egress: (typeof EGRESS_MODES)[number];
+    vpcEndpoints: { interface: boolean; extra: string[] };
+    /** The stack (environment) name: `dev`, `prod`, ... */
+    env: string;
+};
+
+export type EgressMode = PlatformConfig["egress"];
+export type PodNetworkMode = PlatformConfig["podNetwork"]["mode"];
+
+/** Defaults that depend on the tier. */
+export function tierDefaults(parsed: Parsed, env: string): PlatformConfig {
+    const egress = parsed.egress ?? defaultEgress(parsed.tier);
+    return {
+        ...parsed,
+        env,
+        egress,
+        vpcEndpoints: { interface: parsed.vpcEndpoints.interface ?? egress === "none", extra: parsed.vpcEndpoints.extra },
+    };
+}
+
+export function defaultEgress(tier: Parsed["tier"]): (typeof EGRESS_MODES)[number] {
+    return tier === "production" ? "none" : "single-nat";
+}

@@ -1,0 +1,45 @@
+// Where the layers live, in deployment order. A layer is a folder with a `layer.ts` that exports
+// `layer`; a folder without one (a layer not built yet) is skipped.
+import * as fs from "fs";
+import * as path from "path";
+import type { Layer, LayerName } from "./layer";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+export const LAYER_DIRS: Record<LayerName, string> = {
+    network: "infra/network",
+    cluster: "infra/cluster",
+    addons: "addons",
+    workloads: "workloads",
+};
+
+export function layerFile(name: LayerName): string | undefined {
+    const base = path.join(REPO_ROOT, LAYER_DIRS[name], "layer");
+    return [".ts", ".js"].some((ext) => fs.existsSync(base + ext)) ? base : undefined;
+}
+
+/** The layers that exist, in order: network, cluster, addons, workloads. */
+export function availableLayers(): Layer[] {
+    return (Object.keys(LAYER_DIRS) as LayerName[]).flatMap((name) => {
+        const file = layerFile(name);
+        if (!file) return [];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { layer } = require(file) as { layer: Layer };
+        if (layer?.name !== name) throw new Error(`${file} must export the ${name} layer as "layer"`);
+        return [layer];
+    });
+}
+
+/** Runs every available layer in one process, each fed its upstream layers' outputs directly. */
+export async function runInProcess(layers: Layer[], config: Parameters<Layer["run"]>[0]["config"]): Promise<Record<string, Record<string, unknown>>> {
+    const results: Record<string, Record<string, unknown>> = {};
+    for (const layer of layers) {
+        const upstream: Record<string, unknown> = {};
+        for (const name of Object.keys(layer.upstream)) {
+            if (!results[name]) throw new Error(`the ${layer.name} layer needs the ${name} layer, which does not exist`);
+            upstream[name] = results[name];
+        }
+        results[layer.name] = (await layer.run({ config, upstream: upstream as never })) as Record<string, unknown>;
+    }
+    return results;
+}

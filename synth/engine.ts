@@ -1,0 +1,192 @@
+// The one mock engine: serves `npm run synth` and the tests. It records every registration
+// (type, name, parent, dependencies, inputs, protection), answers with fixtures, feeds upstream
+// layers' outputs to StackReferences, and fails loudly on a remote component or a data-source
+// call it has no fixture for.
+import * as pulumi from "@pulumi/pulumi";
+import {
+    ACCOUNT_ID,
+    CALL_FIXTURES,
+    RESOURCE_FIXTURES,
+    genericResource,
+    type CallFixture,
+    type FixtureContext,
+    type ResourceFixture,
+} from "./fixtures";
+
+// The runtime's monitor and its wire format are not in @pulumi/pulumi's typed surface.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown; waitForRPCs(): Promise<void> };
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+    specialSigKey: string; specialSecretSig: string; specialResourceSig: string; specialAssetSig: string;
+    specialArchiveSig: string; specialOutputValueSig: string; unknownValue: string;
+};
+const { runInPulumiStack } = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    dependsOn: string[];
+    inputs: Record<string, unknown>;
+    custom: boolean;
+    remote: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+}
+
+export interface StackOutputs {
+    outputs: Record<string, unknown>;
+    secretNames: string[];
+}
+
+interface RegisterRequest {
+    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getRemote(): boolean;
+    getProtect(): boolean; getRetainondelete(): boolean; getDependenciesList(): string[];
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
+interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void }
+
+export const SECRET = "[secret]";
+
+/** The wire form of inputs made readable: secrets hidden, resource references as their URN. */
+export function readable(value: unknown): unknown {
+    if (value === rpc.unknownValue) return "[unknown]";
+    if (Array.isArray(value)) return value.map(readable);
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        switch (o[rpc.specialSigKey]) {
+            case rpc.specialSecretSig: return SECRET;
+            case rpc.specialResourceSig: return o.urn;
+            case rpc.specialOutputValueSig: return o.secret ? SECRET : readable(o.value);
+            case rpc.specialAssetSig:
+            case rpc.specialArchiveSig: return o.path ?? o.uri ?? "[asset]";
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, readable(v)]));
+    }
+    return value;
+}
+
+export class MockEngine implements pulumi.runtime.Mocks {
+    readonly resources: PlannedResource[] = [];
+    readonly errors: string[] = [];
+    /** Deployed stacks by fully qualified name (`organization/project/stack`). */
+    readonly stacks = new Map<string, StackOutputs>();
+    readonly ctx: FixtureContext;
+
+    constructor(
+        region: string,
+        readonly resourceFixtures: Record<string, ResourceFixture> = RESOURCE_FIXTURES,
+        readonly callFixtures: Record<string, CallFixture> = CALL_FIXTURES,
+    ) {
+        this.ctx = { region, accountId: ACCOUNT_ID };
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const name = String(args.inputs.name);
+            const stack = this.stacks.get(name);
+            if (!stack) return this.fail(`stack ${name} does not exist: deploy it first (the synth runs the layers in order)`);
+            return { id: name, state: { name, outputs: stack.outputs, secretOutputNames: stack.secretNames } };
+        }
+        const fixture = this.resourceFixtures[args.type];
+        if (fixture) {
+            const { id, state } = fixture(args, this.ctx);
+            return { id: id ?? (args.custom ? `${args.name}-id` : undefined), state };
+        }
+        if (!args.custom) return { id: undefined, state: {} };
+        return genericResource(args, this.ctx);
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const fixture = this.callFixtures[args.token];
+        if (!fixture) return this.fail(`no fixture for the data source ${args.token}: add one to synth/fixtures.ts`);
+        return fixture(args.inputs, this.ctx);
+    }
+
+    private fail(message: string): never {
+        this.errors.push(message);
+        throw new Error(message);
+    }
+
+    /** Points the Pulumi runtime at this engine as the given stack, recording every registration. */
+    async install(project: string, stack: string, organization: string): Promise<void> {
+        await pulumi.runtime.setMocks(this, project, stack, false, organization);
+        const monitor = settings.getMonitor() as Monitor;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, cb) => {
+            if (req.getRemote() && !this.resourceFixtures[req.getType()]) {
+                const message = `no fixture for the remote component ${req.getType()} ("${req.getName()}"): add one to synth/fixtures.ts`;
+                this.errors.push(message);
+                cb(new Error(message));
+                return;
+            }
+            register(req, (err, resp) => {
+                if (err) this.errors.push(`${req.getType()} "${req.getName()}": ${err.message}`);
+                else if (resp) this.record(req, resp.getUrn());
+                cb(err, resp);
+            });
+        };
+    }
+
+    private record(req: RegisterRequest, urn: string): void {
+        if (req.getType() === "pulumi:pulumi:Stack") return;
+        this.resources.push({
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            dependsOn: [...new Set(req.getDependenciesList())].sort(),
+            inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            custom: req.getCustom(),
+            remote: req.getRemote(),
+            protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete(),
+        });
+    }
+
+    /**
+     * Runs a program as the root of a stack and waits for every registration; returns what the
+     * program returned (its outputs, still as Pulumi outputs).
+     */
+    async run<T>(program: () => Promise<T>): Promise<T> {
+        let result: T | undefined;
+        let failure: unknown;
+        await runInPulumiStack(async () => {
+            try {
+                result = await program();
+            } catch (err) {
+                failure = err;
+            }
+            return result;
+        });
+        await settings.waitForRPCs();
+        if (failure) throw failure;
+        return result as T;
+    }
+}
+
+/** Resolves a program's outputs (nested objects of Pulumi outputs) with the names of the secret ones. */
+export async function resolveOutputs(outputs: Record<string, unknown>, prefix = ""): Promise<StackOutputs> {
+    const result: StackOutputs = { outputs: {}, secretNames: [] };
+    for (const [key, value] of Object.entries(outputs)) {
+        if (pulumi.Output.isInstance(value)) {
+            const out = value as pulumi.Output<unknown>;
+            result.outputs[key] = await promiseOf(out);
+            if (await pulumi.isSecret(out)) result.secretNames.push(prefix + key);
+        } else if (value && typeof value === "object" && !Array.isArray(value)) {
+            const nested = await resolveOutputs(value as Record<string, unknown>, `${prefix}${key}.`);
+            result.outputs[key] = nested.outputs;
+            result.secretNames.push(...nested.secretNames);
+        } else {
+            result.outputs[key] = value;
+        }
+    }
+    return result;
+}
+
+function promiseOf<T>(out: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => out.apply((v) => { resolve(v); return v; }));
+}

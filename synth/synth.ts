@@ -1,0 +1,99 @@
+// Offline synth: runs the layers under the mock engine, in order, and returns the plan.
+import type { PlatformConfig } from "../lib/config/schema";
+import { projectOf, runFromStacks } from "../lib/layer";
+import { availableLayers, runInProcess } from "../lib/layers";
+import { MockEngine, SECRET, resolveOutputs, type PlannedResource } from "./engine";
+
+export type SynthMode = "layered" | "single";
+
+export interface LayerPlan {
+    name: string;
+    project: string;
+    stack: string;
+    outputs: Record<string, unknown>;
+    resources: PlannedResource[];
+}
+
+export interface Plan {
+    environment: string;
+    mode: SynthMode;
+    layers: LayerPlan[];
+}
+
+export interface SynthResult {
+    plan: Plan;
+    warnings: string[];
+}
+
+export class SynthError extends Error {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+        this.name = "SynthError";
+    }
+}
+
+function hideSecrets(outputs: Record<string, unknown>, secretNames: string[]): Record<string, unknown> {
+    const copy = structuredClone(outputs);
+    for (const name of secretNames) {
+        const parts = name.split(".");
+        let at: Record<string, unknown> = copy;
+        for (const p of parts.slice(0, -1)) at = at[p] as Record<string, unknown>;
+        at[parts[parts.length - 1]] = SECRET;
+    }
+    return copy;
+}
+
+/** Collects what the program warns about (`pulumi.log.warn` prints through console.warn under mocks). */
+async function capturingWarnings<T>(warnings: string[], fn: () => Promise<T>): Promise<T> {
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => {
+        warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+    };
+    try {
+        return await fn();
+    } finally {
+        console.warn = original;
+    }
+}
+
+async function runLayer(engine: MockEngine, name: string, project: string, config: PlatformConfig, run: () => Promise<Record<string, unknown>>): Promise<LayerPlan> {
+    const start = engine.resources.length;
+    await engine.install(project, config.env, config.organization);
+    let outputs: Record<string, unknown>;
+    try {
+        outputs = await engine.run(run);
+    } catch (err) {
+        throw new SynthError([`${name}: ${(err as Error).message}`, ...engine.errors]);
+    }
+    if (engine.errors.length > 0) throw new SynthError(engine.errors);
+    const resolved = await resolveOutputs(outputs);
+    engine.stacks.set(`${config.organization}/${project}/${config.env}`, resolved);
+    return {
+        name,
+        project,
+        stack: config.env,
+        outputs: hideSecrets(resolved.outputs, resolved.secretNames),
+        resources: engine.resources.slice(start),
+    };
+}
+
+/**
+ * Layered: each layer as its own stack, reading its upstream layers through StackReferences fed
+ * by the engine. Single: the root project, every layer in one stack.
+ */
+export async function synthesize(config: PlatformConfig, mode: SynthMode = "layered", layers = availableLayers()): Promise<SynthResult> {
+    const engine = new MockEngine(config.region);
+    const warnings: string[] = [];
+    const plans = await capturingWarnings(warnings, async () => {
+        if (mode === "single") {
+            const plan = await runLayer(engine, "platform", "platform", config, () => runInProcess(layers, config));
+            return [plan];
+        }
+        const result: LayerPlan[] = [];
+        for (const layer of layers) {
+            result.push(await runLayer(engine, layer.name, projectOf(layer.name), config, () => runFromStacks(layer, config) as Promise<Record<string, unknown>>));
+        }
+        return result;
+    });
+    return { plan: { environment: config.env, mode, layers: plans }, warnings };
+}
