@@ -60,8 +60,11 @@ export const TIERS = ["production", "development"] as const;
 
 const peering = z.strictObject({
     name: dnsLabel.describe("Short name of the peering, used in resource names."),
-    peerVpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a VPC id (vpc-...)` }),
-    peerCidr: cidr("the peer VPC"),
+    peerVpcId: z
+        .string()
+        .regex(/^vpc-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a VPC id (vpc-...)` })
+        .describe("The peer VPC."),
+    peerCidr: cidr("the peer VPC").describe("CIDR of the peer VPC: routed from the private subnets, allowed to the cluster API."),
     peerOwnerId: z
         .string()
         .regex(/^\d{12}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a 12-digit AWS account id` })
