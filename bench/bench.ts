@@ -24,7 +24,7 @@ for (const env of envs) {
     for (let i = 0; i < runs; i++) {
         const rusage = path.join(tmp, `${env}-${i}.rss`);
         const started = process.hrtime.bigint();
-        const result = spawnSync(process.execPath, ["--require", "./bench/rusage.cjs", "--require", "tsx/cjs", "synth/cli.ts", env, "--out", path.join(tmp, "out")], {
+        const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "--require", "./bench/rusage.ts", "synth/cli.ts", env, "--out", path.join(tmp, "out")], {
             cwd: ROOT,
             env: { ...process.env, BENCH_RUSAGE_FILE: rusage },
             encoding: "utf8",
