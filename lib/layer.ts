@@ -91,3 +91,17 @@ export async function runFromStacks<C extends Contract, U extends Upstream>(laye
     }
     return layer.run({ config, upstream: upstream as LayerContext<U>["upstream"] });
 }
+
+/**
+ * An output of this layer's own stack as last deployed (undefined on a first deploy): lets a layer
+ * compare what it is about to do with what runs, e.g. a Kubernetes upgrade. In the root one-stack
+ * project the outputs are grouped by layer.
+ */
+export async function deployedOutput(layer: LayerName, key: string, organization: string): Promise<unknown> {
+    const project = pulumi.getProject();
+    const ref = new pulumi.StackReference(`${layer}-deployed`, { name: `${organization}/${project}/${pulumi.getStack()}` });
+    const single = project === "platform";
+    const details = await ref.getOutputDetails(single ? layer : key);
+    const value = details.value ?? details.secretValue;
+    return single ? (value as Record<string, unknown> | undefined)?.[key] : value;
+}

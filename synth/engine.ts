@@ -47,7 +47,8 @@ interface RegisterRequest {
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
-interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void }
+interface ReadRequest { getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): RegisterRequest["getObject"] extends () => infer R ? R : never }
+interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void; readResource(req: ReadRequest, cb: Callback): void }
 
 export const SECRET = "[secret]";
 
@@ -75,6 +76,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
     /** Deployed stacks by fully qualified name (`organization/project/stack`). */
     readonly stacks = new Map<string, StackOutputs>();
     readonly ctx: FixtureContext;
+    /** The stack being synthesized (`organization/project/stack`). */
+    private current = "";
 
     constructor(
         region: string,
@@ -87,7 +90,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         if (args.type === "pulumi:pulumi:StackReference") {
             const name = String(args.inputs.name);
-            const stack = this.stacks.get(name);
+            // A stack reading its own last deployment: nothing deployed yet unless a test seeded it.
+            const stack = this.stacks.get(name) ?? (name === this.current ? { outputs: {}, secretNames: [] } : undefined);
             if (!stack) return this.fail(`stack ${name} does not exist: deploy it first (the synth runs the layers in order)`);
             return { id: name, state: { name, outputs: stack.outputs, secretOutputNames: stack.secretNames } };
         }
@@ -114,6 +118,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     /** Points the Pulumi runtime at this engine as the given stack, recording every registration. */
     async install(project: string, stack: string, organization: string): Promise<void> {
         await pulumi.runtime.setMocks(this, project, stack, false, organization);
+        this.current = `${organization}/${project}/${stack}`;
         const monitor = settings.getMonitor() as Monitor;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, cb) => {
@@ -129,6 +134,29 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 cb(err, resp);
             });
         };
+        // Reads (StackReferences, `.get` lookups) appear in the plan too.
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req, cb) =>
+            read(req, (err, resp) => {
+                if (err) this.errors.push(`${req.getType()} "${req.getName()}": ${err.message}`);
+                else if (resp) this.recordRead(req, resp.getUrn());
+                cb(err, resp);
+            });
+    }
+
+    private recordRead(req: ReadRequest, urn: string): void {
+        this.resources.push({
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            dependsOn: [...new Set(req.getDependenciesList())].sort(),
+            inputs: readable(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            custom: true,
+            remote: false,
+            protect: false,
+            retainOnDelete: false,
+        });
     }
 
     private record(req: RegisterRequest, urn: string): void {

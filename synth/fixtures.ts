@@ -99,9 +99,48 @@ const awsxVpc: ResourceFixture = (args) => {
     };
 };
 
+/** eks:index:Cluster creates no children under mocks: the outputs the platform reads, consistent with its inputs. */
+const eksCluster: ResourceFixture = (args, { region, accountId }) => {
+    const name = String(args.inputs.name ?? args.name);
+    const issuerId = hex(`oidc/${name}`, 32).toUpperCase();
+    const endpoint = `https://${issuerId}.gr7.${region}.eks.amazonaws.com`;
+    const certificateAuthority = Buffer.from(`-----BEGIN CERTIFICATE-----\nfixture CA of ${name}\n-----END CERTIFICATE-----\n`).toString("base64");
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--output", "json"] } } }],
+    };
+    const oidcUrl = `oidc.eks.${region}.amazonaws.com/id/${issuerId}`;
+    return {
+        state: {
+            kubeconfig,
+            kubeconfigJson: JSON.stringify(kubeconfig),
+            oidcIssuer: oidcUrl,
+            oidcProviderUrl: oidcUrl,
+            oidcProviderArn: `arn:aws:iam::${accountId}:oidc-provider/${oidcUrl}`,
+            clusterSecurityGroupId: fakeId("sg", `${name}/cluster`),
+            nodeSecurityGroupId: fakeId("sg", `${name}/node`),
+            core: { endpoint, vpcId: args.inputs.vpcId, subnetIds: args.inputs.privateSubnetIds },
+        },
+    };
+};
+
+/** eks:index:ManagedNodeGroup: the node group's identity. */
+const eksManagedNodeGroup: ResourceFixture = (args, { region, accountId }) => ({
+    state: {
+        nodeGroupName: args.inputs.nodeGroupName,
+        nodeGroupArn: `arn:aws:eks:${region}:${accountId}:nodegroup/${String(args.inputs.nodeGroupName)}/${uuidOf(args.name)}`,
+    },
+});
+
 /** Remote components (and resources whose outputs the program reads) with their own fixture. */
 export const RESOURCE_FIXTURES: Record<string, ResourceFixture> = {
     "awsx:ec2:Vpc": awsxVpc,
+    "eks:index:Cluster": eksCluster,
+    "eks:index:ManagedNodeGroup": eksManagedNodeGroup,
 };
 
 /** Data sources the program calls. Any other call fails the synth. */

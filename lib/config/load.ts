@@ -36,7 +36,7 @@ function findSecrets(value: unknown, at: (string | number)[]): (string | number)
  * Validates the `config:` map of a stack (keys such as `platform:vpcCidr` and `aws:region`).
  * Keys of other namespaces (providers' own settings) are left to their owners.
  */
-export function parseConfig(entries: Record<string, unknown>, env: string, source: string): PlatformConfig {
+export function parseConfig(entries: Record<string, unknown>, env: string, source: string, today = new Date()): PlatformConfig {
     const problems: string[] = [];
     const raw: Record<string, unknown> = {};
     const shape = configSchema.shape as Record<string, (typeof configSchema.shape)[keyof typeof configSchema.shape]>;
@@ -67,7 +67,7 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
             }
         }
     }
-    const ruleProblems: Problem[] = RULES.flatMap((rule) => rule(valid as PartialConfig));
+    const ruleProblems: Problem[] = RULES.flatMap((rule) => rule(valid as PartialConfig, { today }));
     problems.push(...ruleProblems.map((p) => `${keyName(p.path)}: ${p.message}`));
     if (problems.length > 0) throw new ConfigError(source, problems);
     return tierDefaults(configSchema.parse(raw), env);

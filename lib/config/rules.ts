@@ -3,6 +3,7 @@
 import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
+import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
 export type PartialConfig = Partial<Parsed>;
@@ -13,7 +14,12 @@ export interface Problem {
     message: string;
 }
 
-type Rule = (c: PartialConfig) => Problem[];
+export interface RuleContext {
+    /** Support windows are judged on this day. */
+    today: Date;
+}
+
+type Rule = (c: PartialConfig, ctx: RuleContext) => Problem[];
 
 const SERVICE_CIDR_PARENTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -143,7 +149,64 @@ const endpointsWithoutEgress: Rule = ({ egress, tier, vpcEndpoints }) => {
         : [];
 };
 
+/** EKS offers the version, and a version past standard support needs the extended support policy. */
+const supportedVersion: Rule = ({ kubernetesVersion, upgradePolicy, tier }, { today }) => {
+    if (!kubernetesVersion || !tier) return [];
+    const status = supportStatus(kubernetesVersion, today);
+    const known = Object.keys(EKS_VERSIONS).join(", ");
+    if (status === "unknown") return [{ path: ["kubernetesVersion"], message: `"${kubernetesVersion}" is not a Kubernetes version EKS supports (${known})` }];
+    if (status === "ended") return [{ path: ["kubernetesVersion"], message: `"${kubernetesVersion}" is past the end of EKS extended support (${EKS_VERSIONS[kubernetesVersion].extendedSupportEnd}); supported: ${known}` }];
+    const policy = upgradePolicy ?? (tier === "production" ? "EXTENDED" : "STANDARD");
+    if (status === "extended" && policy === "STANDARD") {
+        return [{ path: ["upgradePolicy"], message: `is STANDARD, but ${kubernetesVersion} is past standard support (${EKS_VERSIONS[kubernetesVersion].standardSupportEnd}): EKS would upgrade the cluster on its own; upgrade it or set EXTENDED` }];
+    }
+    if (!EKS_ADDON_VERSIONS[kubernetesVersion]) return [{ path: ["kubernetesVersion"], message: `"${kubernetesVersion}" has no pinned EKS add-on versions in lib/versions.ts` }];
+    return [];
+};
+
+/** Nodes never run a newer Kubernetes than the control plane, nor fall further behind than the skew policy allows. */
+const nodeGroupVersions: Rule = ({ nodeGroups, kubernetesVersion }) => {
+    if (!nodeGroups || !kubernetesVersion) return [];
+    return nodeGroups.flatMap((g, i) => {
+        if (!g.version) return [];
+        const behind = minorDistance(g.version, kubernetesVersion);
+        if (behind < 0) return [{ path: ["nodeGroups", i, "version"], message: `"${g.version}" is newer than the control plane (${kubernetesVersion})` }];
+        if (behind > MAX_KUBELET_SKEW) return [{ path: ["nodeGroups", i, "version"], message: `"${g.version}" is ${behind} minor versions behind the control plane (${kubernetesVersion}); nodes may be at most ${MAX_KUBELET_SKEW} behind` }];
+        return [];
+    });
+};
+
+const nodeGroupSizes: Rule = ({ nodeGroups }) =>
+    (nodeGroups ?? []).flatMap((g, i) =>
+        g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize
+            ? []
+            : [{ path: ["nodeGroups", i], message: `sizes must satisfy minSize (${g.minSize}) <= desiredSize (${g.desiredSize}) <= maxSize (${g.maxSize})` }],
+    );
+
+const unique = <T>(items: T[] | undefined, key: (t: T) => string, path: (i: number) => (string | number)[], what: string): Problem[] => {
+    const keys = (items ?? []).map(key);
+    return keys.flatMap((k, i) => (keys.indexOf(k) !== i ? [{ path: path(i), message: `"${k}" is used by another ${what}` }] : []));
+};
+
+const uniqueNames: Rule = ({ nodeGroups, fargateProfiles, access }) => [
+    ...unique(nodeGroups, (g) => g.name, (i) => ["nodeGroups", i, "name"], "node group"),
+    ...unique(fargateProfiles, (p) => p.name, (i) => ["fargateProfiles", i, "name"], "Fargate profile"),
+    ...unique(access?.teams, (t) => t.name, (i) => ["access", "teams", i, "name"], "team"),
+];
+
+/** CoreDNS runs on Fargate: some profile must select kube-system. */
+const corednsOnFargate: Rule = ({ fargateProfiles, coredns }) => {
+    const problems: Problem[] = [];
+    if (fargateProfiles && !fargateProfiles.some((p) => p.selectors.some((s) => s.namespace === "kube-system"))) {
+        problems.push({ path: ["fargateProfiles"], message: "no profile selects the kube-system namespace, so CoreDNS (which runs on Fargate) would never start" });
+    }
+    if (coredns && coredns.minReplicas > coredns.maxReplicas) {
+        problems.push({ path: ["coredns", "minReplicas"], message: `${coredns.minReplicas} is above coredns.maxReplicas (${coredns.maxReplicas})` });
+    }
+    return problems;
+};
+
 export const RULES: readonly Rule[] = [
     zonesInRegion, vpcSize, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess, uniquePeeringNames,
-    endpointsWithoutEgress,
+    endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
 ];

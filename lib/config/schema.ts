@@ -2,6 +2,7 @@
 // type, default and description. Cross-field rules live in `rules.ts`.
 import { z } from "zod";
 import { isIpv4Cidr } from "../cidr";
+import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
 
 const cidr = (what: string) =>
     z
@@ -57,6 +58,48 @@ export const REQUIRED_INTERFACE_ENDPOINTS = [
 export const EGRESS_MODES = ["none", "nat-per-az", "single-nat"] as const;
 export const POD_NETWORK_MODES = ["vpc-cni", "calico-overlay"] as const;
 export const TIERS = ["production", "development"] as const;
+export const AUTHENTICATION_MODES = ["API", "API_AND_CONFIG_MAP"] as const;
+export const AMI_TYPES = ["BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"] as const;
+export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+
+const roleArn = z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN` });
+
+const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity such as "100m" or "512Mi"` });
+const reserved = z.strictObject({ cpu: quantity, memory: quantity, "ephemeral-storage": quantity.optional() });
+
+const nodeGroup = z.strictObject({
+    name: dnsLabel.describe("Node group name (suffix of the EKS node group name)."),
+    amiType: oneOf(AMI_TYPES).default("BOTTLEROCKET_x86_64").describe("Node OS: Bottlerocket (default) or AL2023."),
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EC2 instance type` })).min(1).describe("EC2 instance types."),
+    capacityType: oneOf(["ON_DEMAND", "SPOT"] as const).default("ON_DEMAND").describe("On-demand or spot capacity."),
+    minSize: int(0, 1000).default(1).describe("Fewest nodes."),
+    desiredSize: int(0, 1000).default(2).describe("Nodes at creation (later managed by the autoscaler)."),
+    maxSize: int(1, 1000).default(3).describe("Most nodes."),
+    version: z.string().regex(/^1\.\d+$/).optional().describe("Kubernetes version of the nodes; default: the control plane's."),
+    rootVolumeGiB: int(2, 100).default(4).describe("OS volume (Bottlerocket) or root volume (AL2023) size."),
+    dataVolumeGiB: int(10, 16384).default(50).describe("Bottlerocket data volume (images, ephemeral storage) size."),
+    httpPutResponseHopLimit: int(1, 64).default(1).describe("IMDSv2 hop limit; 1 keeps pods away from the node's credentials."),
+    labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels on the nodes."),
+    taints: z.array(z.strictObject({ key: z.string(), value: z.string().default(""), effect: oneOf(TAINT_EFFECTS) })).default([]).describe("Kubernetes taints on the nodes."),
+    kubeReserved: reserved.default({ cpu: "100m", memory: "512Mi" }).describe("Resources kept for the kubelet and container runtime."),
+    systemReserved: reserved.default({ cpu: "100m", memory: "256Mi" }).describe("Resources kept for the OS."),
+});
+
+const fargateProfile = z.strictObject({
+    name: dnsLabel.describe("Profile name."),
+    selectors: z
+        .array(z.strictObject({ namespace: z.string().min(1), labels: z.record(z.string(), z.string()).optional() }))
+        .min(1, { error: "needs at least one selector" })
+        .max(5, { error: "takes at most 5 selectors (EKS limit)" })
+        .describe("Pods that run on Fargate: a namespace, optionally narrowed by labels."),
+});
+
+export const DEFAULT_FARGATE_PROFILES = [
+    { name: "kube-system", selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] },
+    { name: "karpenter", selectors: [{ namespace: "karpenter" }] },
+];
 
 const peering = z.strictObject({
     name: dnsLabel.describe("Short name of the peering, used in resource names."),
@@ -150,14 +193,79 @@ export const configSchema = z.strictObject({
         })
         .default({ publicAccess: false, publicAccessCidrs: [], vpnCidrs: [] })
         .describe("Who reaches the Kubernetes API."),
+    kubernetesVersion: z
+        .string()
+        .regex(/^1\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes minor version such as "1.35"` })
+        .default("1.35")
+        .describe("Kubernetes version of the control plane (an EKS-supported minor version; upgrades go one minor version at a time)."),
+    upgradePolicy: oneOf(["STANDARD", "EXTENDED"] as const)
+        .optional()
+        .describe("EKS support type: `STANDARD` (auto-upgraded at the end of standard support) or `EXTENDED` (paid). Default: `EXTENDED` in production, `STANDARD` otherwise."),
+    authenticationMode: oneOf(AUTHENTICATION_MODES)
+        .default("API")
+        .describe("`API` (EKS access entries) or `API_AND_CONFIG_MAP` (access entries plus the aws-auth ConfigMap)."),
+    controlPlaneLogs: z
+        .strictObject({ retentionDays: retentionDays.default(90).describe("Retention of the control-plane log group.") })
+        .default({ retentionDays: 90 })
+        .describe("All five control-plane log types (api, audit, authenticator, controllerManager, scheduler) go to CloudWatch Logs."),
+    vpcCni: z
+        .strictObject({
+            prefixDelegation: bool().default(false).describe("Give nodes /28 prefixes instead of single addresses (more pods per node)."),
+            warmIpTarget: int(0, 250).optional().describe("Free addresses each node keeps ready."),
+            warmPrefixTarget: int(0, 64).optional().describe("Free prefixes each node keeps ready (prefix delegation)."),
+            minimumIpTarget: int(0, 250).optional().describe("Addresses each node holds at least."),
+        })
+        .default({ prefixDelegation: false })
+        .describe("Amazon VPC CNI settings (`vpc-cni` mode)."),
+    eksAddonVersions: z
+        .strictObject({
+            coredns: z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/).optional(),
+            kubeProxy: z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/).optional(),
+            vpcCni: z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/).optional(),
+        })
+        .default({})
+        .describe("Overrides of the EKS add-on versions pinned per Kubernetes version in `lib/versions.ts`."),
+    coredns: z
+        .strictObject({
+            minReplicas: int(2, 50).default(2).describe("Fewest CoreDNS replicas (on Fargate)."),
+            maxReplicas: int(2, 100).default(10).describe("Most CoreDNS replicas (autoscaling)."),
+        })
+        .default({ minReplicas: 2, maxReplicas: 10 })
+        .describe("CoreDNS runs on Fargate and scales with the cluster."),
+    nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node)."),
+    fargateProfiles: z.array(fargateProfile).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
+    fargateLogging: z
+        .strictObject({
+            enabled: bool().default(false).describe("Ship Fargate pods' logs to CloudWatch Logs."),
+            retentionDays: retentionDays.default(30).describe("Retention of the Fargate log group."),
+        })
+        .default({ enabled: false, retentionDays: 30 })
+        .describe("Fargate logging (the aws-observability namespace and its aws-logging ConfigMap)."),
+    access: z
+        .strictObject({
+            admins: z.array(roleArn).default([]).describe("IAM roles with cluster admin."),
+            readOnly: z.array(roleArn).default([]).describe("IAM roles with cluster-wide read-only access."),
+            teams: z
+                .array(z.strictObject({
+                    name: dnsLabel.describe("Team name; its Kubernetes group is `team:<name>`."),
+                    roleArn: roleArn.describe("The team's IAM role."),
+                    namespaces: z.array(dnsLabel).min(1).describe("Namespaces the team edits."),
+                }))
+                .default([])
+                .describe("Team roles, each with edit rights in its namespaces."),
+        })
+        .default({ admins: [], readOnly: [], teams: [] })
+        .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
 });
 
 export type RawConfig = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
 /** The validated environment, with every default resolved. */
-export type PlatformConfig = Omit<Parsed, "egress" | "vpcEndpoints"> & {
+export type PlatformConfig = Omit<Parsed, "egress" | "vpcEndpoints" | "upgradePolicy" | "eksAddonVersions"> & {
     egress: (typeof EGRESS_MODES)[number];
+    upgradePolicy: "STANDARD" | "EXTENDED";
+    eksAddonVersions: Record<EksAddonName, string>;
     vpcEndpoints: { interface: boolean; extra: string[] };
     /** The stack (environment) name: `dev`, `prod`, ... */
     env: string;
@@ -173,6 +281,8 @@ export function tierDefaults(parsed: Parsed, env: string): PlatformConfig {
         ...parsed,
         env,
         egress,
+        upgradePolicy: parsed.upgradePolicy ?? (parsed.tier === "production" ? "EXTENDED" : "STANDARD"),
+        eksAddonVersions: { ...EKS_ADDON_VERSIONS[parsed.kubernetesVersion], ...parsed.eksAddonVersions },
         vpcEndpoints: { interface: parsed.vpcEndpoints.interface ?? egress === "none", extra: parsed.vpcEndpoints.extra },
     };
 }

@@ -1,0 +1,104 @@
+// platform:cluster:AccessMappings: who may use the cluster. EKS access entries with access-policy
+// associations in every mode; in API_AND_CONFIG_MAP mode also the aws-auth role mappings, patched
+// in place (server-side apply) so the entries EKS writes are never dropped.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import type { PlatformConfig } from "../../lib/config/schema";
+
+const POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy";
+export const ACCESS_POLICIES = {
+    admin: `${POLICY_PREFIX}/AmazonEKSClusterAdminPolicy`,
+    view: `${POLICY_PREFIX}/AmazonEKSViewPolicy`,
+    edit: `${POLICY_PREFIX}/AmazonEKSEditPolicy`,
+} as const;
+
+export type Identity =
+    /** A person or pipeline: a STANDARD access entry with a policy at cluster or namespace scope. */
+    | { kind: "user"; name: string; roleArn: pulumi.Input<string>; policy: keyof typeof ACCESS_POLICIES; namespaces?: string[]; groups?: string[] }
+    /** Nodes the platform launches itself (Karpenter, self-managed): an EC2_LINUX entry. */
+    | { kind: "ec2-node"; name: string; roleArn: pulumi.Input<string> }
+    /**
+     * Managed node groups and Fargate: EKS creates their access entries itself; listed here for the
+     * aws-auth mappings of API_AND_CONFIG_MAP mode.
+     */
+    | { kind: "managed-node" | "fargate"; name: string; roleArn: pulumi.Input<string> };
+
+export interface AccessMappingsArgs {
+    clusterName: pulumi.Input<string>;
+    mode: PlatformConfig["authenticationMode"];
+    identities: Identity[];
+    /** For the aws-auth patch (API_AND_CONFIG_MAP mode only). */
+    k8sProvider?: k8s.Provider;
+    tags: Record<string, string>;
+}
+
+/** The Kubernetes group a team's role maps to; the workloads layer binds its RBAC to it. */
+export const teamGroup = (team: string): string => `team:${team}`;
+
+/** The identities of the config's access section. */
+export function configIdentities(access: PlatformConfig["access"]): Identity[] {
+    return [
+        ...access.admins.map((roleArn, i): Identity => ({ kind: "user", name: `admin-${i}`, roleArn, policy: "admin" })),
+        ...access.readOnly.map((roleArn, i): Identity => ({ kind: "user", name: `read-only-${i}`, roleArn, policy: "view" })),
+        ...access.teams.map((t): Identity => ({ kind: "user", name: `team-${t.name}`, roleArn: t.roleArn, policy: "edit", namespaces: t.namespaces, groups: [teamGroup(t.name)] })),
+    ];
+}
+
+interface MapRole { rolearn: string; username: string; groups: string[] }
+
+/** aws-auth mapRoles entries for the nodes and Fargate (what EKS itself would write). */
+export function awsAuthRoles(identities: { kind: Identity["kind"]; roleArn: string }[]): MapRole[] {
+    return identities.flatMap((id): MapRole[] => {
+        switch (id.kind) {
+            case "managed-node":
+            case "ec2-node":
+                return [{ rolearn: id.roleArn, username: "system:node:{{EC2PrivateDNSName}}", groups: ["system:bootstrappers", "system:nodes"] }];
+            case "fargate":
+                return [{ rolearn: id.roleArn, username: "system:node:{{SessionName}}", groups: ["system:bootstrappers", "system:nodes", "system:node-proxier"] }];
+            default:
+                return [];
+        }
+    });
+}
+
+export class AccessMappings extends pulumi.ComponentResource {
+    constructor(name: string, args: AccessMappingsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:cluster:AccessMappings", name, {}, opts);
+        for (const id of args.identities) {
+            if (id.kind === "managed-node" || id.kind === "fargate") continue;
+            const entry = new aws.eks.AccessEntry(`${name}-${id.name}`, {
+                clusterName: args.clusterName,
+                principalArn: id.roleArn,
+                type: id.kind === "ec2-node" ? "EC2_LINUX" : "STANDARD",
+                kubernetesGroups: id.kind === "user" ? id.groups : undefined,
+                tags: args.tags,
+            }, { parent: this });
+            if (id.kind !== "user") continue;
+            new aws.eks.AccessPolicyAssociation(`${name}-${id.name}`, {
+                clusterName: args.clusterName,
+                principalArn: entry.principalArn,
+                policyArn: ACCESS_POLICIES[id.policy],
+                accessScope: id.namespaces ? { type: "namespace", namespaces: id.namespaces } : { type: "cluster" },
+            }, { parent: this });
+        }
+
+        if (args.mode === "API_AND_CONFIG_MAP") {
+            if (!args.k8sProvider) throw new Error(`${name}: API_AND_CONFIG_MAP mode needs a Kubernetes provider for the aws-auth mappings`);
+            const roles = pulumi
+                .all(args.identities.map((id) => pulumi.output(id.roleArn).apply((roleArn) => ({ kind: id.kind, roleArn }))))
+                .apply((ids) => YAML.stringify(awsAuthRoles(ids)));
+            // A patch, never a ConfigMap resource: replacing aws-auth drops what EKS wrote and locks nodes out.
+            new k8s.core.v1.ConfigMapPatch(`${name}-aws-auth`, {
+                metadata: {
+                    name: "aws-auth",
+                    namespace: "kube-system",
+                    annotations: { "pulumi.com/patchForce": "true" },
+                },
+                data: { mapRoles: roles },
+            }, { parent: this, provider: args.k8sProvider, retainOnDelete: true });
+        }
+        this.registerOutputs({});
+    }
+}

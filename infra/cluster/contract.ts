@@ -1,0 +1,29 @@
+// The cluster layer's outputs: what the add-ons and workloads layers may rely on.
+import { z } from "zod";
+import { AUTHENTICATION_MODES, POD_NETWORK_MODES } from "../../lib/config/schema";
+
+export const clusterContract = z.object({
+    clusterName: z.string(),
+    endpoint: z.string().startsWith("https://"),
+    certificateAuthority: z.string().min(1),
+    /** Secret: a kubeconfig that authenticates with `aws eks get-token`. */
+    kubeconfig: z.string().min(1),
+    oidcProviderArn: z.string().startsWith("arn:aws"),
+    oidcProviderUrl: z.string(),
+    clusterSecurityGroupId: z.string().startsWith("sg-"),
+    nodeSecurityGroupId: z.string(),
+    /** Node role ARN per managed node group name. */
+    nodeRoleArns: z.record(z.string(), z.string()),
+    fargatePodExecutionRoleArn: z.string().startsWith("arn:aws"),
+    kmsKeyArn: z.string().startsWith("arn:aws"),
+    kubernetesVersion: z.string().regex(/^1\.\d+$/),
+    authenticationMode: z.enum(AUTHENTICATION_MODES),
+    podNetworkMode: z.enum(POD_NETWORK_MODES),
+    /** Pod CIDR in calico-overlay mode; the VPC CIDR in vpc-cni mode (pods take VPC addresses). */
+    podCidr: z.string(),
+    serviceCidr: z.string(),
+    /** The Kubernetes group of each team's IAM role (access entries). */
+    teamGroups: z.record(z.string(), z.string()),
+});
+
+export type ClusterOutputs = z.output<typeof clusterContract>;

@@ -1,0 +1,116 @@
+// platform:cluster:ControlPlane: the EKS control plane with a private endpoint, secrets encrypted
+// with a customer KMS key, every control-plane log type, an OIDC provider, and API access from
+// the VPC, the VPN and the peered VPCs.
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../lib/config/schema";
+import { policy } from "../../lib/iam";
+
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+export interface ControlPlaneArgs {
+    config: PlatformConfig;
+    clusterName: string;
+    vpcId: pulumi.Input<string>;
+    vpcCidr: pulumi.Input<string>;
+    privateSubnetIds: pulumi.Input<string[]>;
+    peerCidrs: pulumi.Input<string[]>;
+    accountId: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/**
+ * The platform key: EKS secrets envelope encryption and the nodes' EBS volumes. Besides the
+ * account's own administrators, EC2 (volumes of every node) and EKS (secrets) may use it on this
+ * account's behalf, and the Auto Scaling service-linked role may (managed node groups launch
+ * encrypted volumes through it).
+ */
+export function keyPolicy(accountId: string, region: string) {
+    const use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+    const viaService = (service: string) => ({ StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": `${service}.${region}.amazonaws.com` } });
+    const autoscaling = `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    return policy(
+        { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+        { Sid: "EbsVolumes", Effect: "Allow", Principal: { AWS: "*" }, Action: [...use, "kms:CreateGrant"], Resource: "*", Condition: viaService("ec2") },
+        { Sid: "EksSecrets", Effect: "Allow", Principal: { AWS: "*" }, Action: [...use, "kms:CreateGrant"], Resource: "*", Condition: viaService("eks") },
+        { Sid: "AutoScalingVolumes", Effect: "Allow", Principal: { AWS: autoscaling }, Action: use, Resource: "*" },
+        {
+            Sid: "AutoScalingGrants",
+            Effect: "Allow",
+            Principal: { AWS: autoscaling },
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+        },
+    );
+}
+
+export class ControlPlane extends pulumi.ComponentResource {
+    readonly cluster: eks.Cluster;
+    readonly kmsKeyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:cluster:ControlPlane", name, {}, opts);
+        const c = args.config;
+        const production = c.tier === "production";
+
+        const key = new aws.kms.Key(`${name}-platform`, {
+            description: `${args.clusterName}: EKS secrets and node volumes`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(keyPolicy(account, c.region))),
+            tags: args.tags,
+        }, { parent: this, protect: true });
+        new aws.kms.Alias(`${name}-platform`, { name: `alias/${args.clusterName}-platform`, targetKeyId: key.keyId }, { parent: this });
+
+        // EKS writes to this group; created first so its retention applies (EKS would create it with none).
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: `/aws/eks/${args.clusterName}/cluster`,
+            retentionInDays: c.controlPlaneLogs.retentionDays,
+            tags: args.tags,
+        }, { parent: this });
+
+        this.cluster = new eks.Cluster(name, {
+            name: args.clusterName,
+            version: c.kubernetesVersion,
+            upgradePolicy: { supportType: c.upgradePolicy },
+            vpcId: args.vpcId,
+            privateSubnetIds: args.privateSubnetIds,
+            endpointPrivateAccess: true,
+            endpointPublicAccess: c.endpoint.publicAccess,
+            publicAccessCidrs: c.endpoint.publicAccess ? c.endpoint.publicAccessCidrs : undefined,
+            authenticationMode: c.authenticationMode,
+            encryptionConfigKeyArn: key.arn,
+            enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+            createOidcProvider: true,
+            deletionProtection: production,
+            kubernetesServiceIpAddressRange: c.serviceCidr,
+            // CoreDNS, kube-proxy and the VPC CNI come as pinned managed add-ons (EksAddons), after
+            // the Fargate profiles; in calico-overlay mode there is no VPC CNI at all.
+            bootstrapSelfManagedAddons: false,
+            useDefaultVpcCni: true,
+            corednsAddonOptions: { enabled: false },
+            kubeProxyAddonOptions: { enabled: false },
+            skipDefaultNodeGroup: true,
+            // Storage classes belong to the add-ons layer.
+            storageClasses: {},
+            tags: args.tags,
+            clusterTags: args.tags,
+        }, { parent: this, dependsOn: [logGroup], protect: production });
+
+        // The private endpoint answers the VPC, the VPN and the peered VPCs (for example CI tooling).
+        new aws.ec2.SecurityGroupRule(`${name}-api`, {
+            type: "ingress",
+            description: "Kubernetes API from the VPC, the VPN and peered VPCs",
+            securityGroupId: this.cluster.clusterSecurityGroupId,
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: pulumi.all([args.vpcCidr, args.peerCidrs]).apply(([vpc, peers]) => [...new Set([vpc, ...c.endpoint.vpnCidrs, ...peers])]),
+        }, { parent: this });
+
+        this.kmsKeyArn = key.arn;
+        this.registerOutputs({ kmsKeyArn: this.kmsKeyArn });
+    }
+}

@@ -1,0 +1,106 @@
+// Layer 2, the cluster: the EKS control plane from the network layer's outputs, managed node
+// groups, Fargate profiles, access mappings and the core EKS add-ons.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { defineLayer, deployedOutput } from "../../lib/layer";
+import { baseTags, clusterName } from "../../lib/naming";
+import { supportStatus, upgradeProblem } from "../../lib/versions";
+import { networkContract } from "../network/contract";
+import { AccessMappings, configIdentities, teamGroup, type Identity } from "./access";
+import { clusterContract } from "./contract";
+import { ControlPlane } from "./controlPlane";
+import { EksAddons } from "./eksAddons";
+import { Fargate } from "./fargate";
+import { ManagedNodeGroup } from "./nodeGroup";
+
+interface Kubeconfig { clusters: { cluster: { server: string; "certificate-authority-data": string } }[] }
+
+export const layer = defineLayer({
+    name: "cluster",
+    contract: clusterContract,
+    upstream: { network: networkContract },
+    async run({ config: c, upstream: { network } }) {
+        const deployed = await deployedOutput("cluster", "kubernetesVersion", c.organization);
+        const problem = upgradeProblem(typeof deployed === "string" ? deployed : undefined, c.kubernetesVersion);
+        if (problem) throw new Error(`platform:kubernetesVersion: ${problem}`);
+        if (supportStatus(c.kubernetesVersion, new Date()) === "extended") {
+            pulumi.log.warn(`Kubernetes ${c.kubernetesVersion} is in EKS extended support (paid per cluster hour): plan the upgrade`);
+        }
+
+        const name = clusterName(c);
+        const tags = baseTags(c, "cluster");
+        const accountId = aws.getCallerIdentityOutput().accountId;
+
+        const controlPlane = new ControlPlane(name, {
+            config: c,
+            clusterName: name,
+            vpcId: network.vpcId,
+            vpcCidr: network.vpcCidr,
+            privateSubnetIds: network.privateSubnetIds,
+            peerCidrs: network.peerCidrs,
+            accountId,
+            tags,
+        });
+        const cluster = controlPlane.cluster;
+        const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson });
+
+        const fargate = new Fargate(name, {
+            clusterName: name,
+            privateSubnetIds: network.privateSubnetIds,
+            profiles: c.fargateProfiles,
+            logging: c.fargateLogging,
+            region: c.region,
+            accountId,
+            k8sProvider,
+            tags,
+        }, { dependsOn: [cluster] });
+
+        const nodeGroups = c.nodeGroups.map((spec) => new ManagedNodeGroup(`${name}-${spec.name}`, {
+            cluster,
+            clusterName: name,
+            spec,
+            kubernetesVersion: c.kubernetesVersion,
+            subnetIds: network.privateSubnetIds,
+            kmsKeyArn: controlPlane.kmsKeyArn,
+            podNetworkMode: c.podNetwork.mode,
+            tags,
+        }));
+
+        new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready, tags }, { dependsOn: [cluster] });
+
+        const identities: Identity[] = [
+            ...configIdentities(c.access),
+            ...nodeGroups.map((g, i): Identity => ({ kind: "managed-node", name: c.nodeGroups[i].name, roleArn: g.roleArn })),
+            { kind: "fargate", name: "fargate", roleArn: fargate.podExecutionRoleArn },
+        ];
+        new AccessMappings(name, {
+            clusterName: name,
+            mode: c.authenticationMode,
+            identities,
+            k8sProvider: c.authenticationMode === "API_AND_CONFIG_MAP" ? k8sProvider : undefined,
+            tags,
+        }, { dependsOn: [cluster] });
+
+        const kubeconfig = cluster.kubeconfigJson.apply((json) => JSON.parse(json) as Kubeconfig);
+        return {
+            clusterName: pulumi.output(name),
+            endpoint: kubeconfig.apply((k) => k.clusters[0].cluster.server),
+            certificateAuthority: kubeconfig.apply((k) => k.clusters[0].cluster["certificate-authority-data"]),
+            kubeconfig: pulumi.secret(cluster.kubeconfigJson),
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcProviderUrl: cluster.oidcProviderUrl,
+            clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+            nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+            nodeRoleArns: pulumi.all(Object.fromEntries(nodeGroups.map((g, i) => [c.nodeGroups[i].name, g.roleArn]))),
+            fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
+            kmsKeyArn: controlPlane.kmsKeyArn,
+            kubernetesVersion: pulumi.output(c.kubernetesVersion),
+            authenticationMode: pulumi.output(c.authenticationMode),
+            podNetworkMode: pulumi.output(c.podNetwork.mode),
+            podCidr: c.podNetwork.mode === "calico-overlay" ? pulumi.output(c.podNetwork.podCidr) : network.vpcCidr,
+            serviceCidr: pulumi.output(c.serviceCidr),
+            teamGroups: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, teamGroup(t.name)]))),
+        };
+    },
+});

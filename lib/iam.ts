@@ -1,0 +1,43 @@
+// IAM helpers shared by the layers: policy documents as typed values, trust policies, managed policies.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Statement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: Record<string, string | string[]> | "*";
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: Statement[];
+}
+
+export const policy = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+
+export const managedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
+
+/** A role that an AWS service assumes, optionally only on behalf of one account/resource. */
+export function serviceTrust(service: string, conditions?: Statement["Condition"]): PolicyDocument {
+    return policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(conditions ? { Condition: conditions } : {}) });
+}
+
+/** A role with managed policies attached, each as its own attachment. */
+export function roleWithPolicies(
+    name: string,
+    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[]; tags: Record<string, string> },
+    opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+    const role = new aws.iam.Role(name, {
+        description: args.description,
+        assumeRolePolicy: args.assumeRolePolicy,
+        tags: args.tags,
+    }, opts);
+    for (const policyName of args.managedPolicies) {
+        new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managedPolicy(policyName) }, opts);
+    }
+    return role;
+}
