@@ -129,7 +129,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 return;
             }
             register(req, (err, resp) => {
-                if (err) this.errors.push(`${req.getType()} "${req.getName()}": ${err.message}`);
+                if (err) this.noteError(req.getType(), req.getName(), err);
                 else if (resp) this.record(req, resp.getUrn());
                 cb(err, resp);
             });
@@ -138,10 +138,15 @@ export class MockEngine implements pulumi.runtime.Mocks {
         const read = monitor.readResource.bind(monitor);
         monitor.readResource = (req, cb) =>
             read(req, (err, resp) => {
-                if (err) this.errors.push(`${req.getType()} "${req.getName()}": ${err.message}`);
+                if (err) this.noteError(req.getType(), req.getName(), err);
                 else if (resp) this.recordRead(req, resp.getUrn());
                 cb(err, resp);
             });
+    }
+
+    /** A failed registration, unless the engine itself raised it (then it is already noted). */
+    private noteError(type: string, name: string, err: Error): void {
+        if (!this.errors.some((e) => err.message.includes(e))) this.errors.push(`${type} "${name}": ${err.message}`);
     }
 
     private recordRead(req: ReadRequest, urn: string): void {

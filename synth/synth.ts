@@ -81,8 +81,12 @@ async function runLayer(engine: MockEngine, name: string, project: string, confi
  * Layered: each layer as its own stack, reading its upstream layers through StackReferences fed
  * by the engine. Single: the root project, every layer in one stack.
  */
-export async function synthesize(config: PlatformConfig, mode: SynthMode = "layered", layers = availableLayers()): Promise<SynthResult> {
-    const engine = new MockEngine(config.region);
+export async function synthesize(
+    config: PlatformConfig,
+    mode: SynthMode = "layered",
+    layers = availableLayers(),
+    engine = new MockEngine(config.region),
+): Promise<SynthResult> {
     const warnings: string[] = [];
     const plans = await capturingWarnings(warnings, async () => {
         if (mode === "single") {

@@ -1,0 +1,99 @@
+// Shared test helpers: config entries, config errors, the synth of an environment file.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { ConfigError, loadConfigFile, parseConfig } from "../lib/config/load";
+import type { PlatformConfig } from "../lib/config/schema";
+import type { PlannedResource } from "../synth/engine";
+import { synthesize, type Plan } from "../synth/synth";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+/** A minimal valid environment: development tier, two zones, a /16. */
+export function baseEntries(): Record<string, unknown> {
+    return {
+        "aws:region": "eu-west-1",
+        "platform:name": "acme",
+        "platform:tier": "development",
+        "platform:availabilityZones": ["eu-west-1a", "eu-west-1b"],
+        "platform:vpcCidr": "10.0.0.0/16",
+    };
+}
+
+/** The base entries with some keys replaced (a value of `undefined` removes the key). */
+export function entriesWith(overrides: Record<string, unknown>): Record<string, unknown> {
+    const entries: Record<string, unknown> = { ...baseEntries(), ...overrides };
+    for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete entries[key];
+    return entries;
+}
+
+export function configWith(overrides: Record<string, unknown>, env = "test"): PlatformConfig {
+    return parseConfig(entriesWith(overrides), env, `Pulumi.${env}.yaml`);
+}
+
+/** The problems a config error lists; fails the test when the entries are valid. */
+export function problemsOf(entries: Record<string, unknown>): string[] {
+    try {
+        parseConfig(entries, "test", "Pulumi.test.yaml");
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        return err.problems;
+    }
+    return assert.fail("expected the config to be rejected");
+}
+
+export function envConfig(env: string): PlatformConfig {
+    return loadConfigFile(path.join(REPO_ROOT, `Pulumi.${env}.yaml`));
+}
+
+/** The layered plan of a `Pulumi.<env>.yaml` of the repository. */
+export async function synthEnv(env: string): Promise<Plan> {
+    return (await synthesize(envConfig(env))).plan;
+}
+
+export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {
+    const layer = plan.layers.find((l) => l.name === layerName);
+    return layer ?? assert.fail(`the plan has no ${layerName} layer (it has ${plan.layers.map((l) => l.name).join(", ")})`);
+}
+
+export function resourcesOf(plan: Plan, layerName: string, type: string): PlannedResource[] {
+    return layerOf(plan, layerName).resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type and name; fails the test when there is not exactly one. */
+export function resourceOf(plan: Plan, layerName: string, type: string, name: string): PlannedResource {
+    const found = resourcesOf(plan, layerName, type).filter((r) => r.name === name);
+    assert.equal(found.length, 1, `expected one ${type} "${name}", found ${found.length}`);
+    return found[0];
+}
+
+/**
+ * Runs `fn` while the Pulumi runtime's leftover rejections (every output of a resource whose
+ * registration failed rejects, and nobody awaits them) are swallowed instead of failing the test
+ * that happens to be running; returns what they said.
+ */
+export async function withUnhandledRejections<T>(fn: () => Promise<T>): Promise<{ result: T; rejections: string[] }> {
+    const saved = process.listeners("unhandledRejection");
+    const rejections: string[] = [];
+    const collect = (reason: unknown) => rejections.push(reason instanceof Error ? reason.message : String(reason));
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", collect);
+    try {
+        return { result: await fn(), rejections };
+    } finally {
+        // Let Node report the rejections of this run before the listeners come back.
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        process.removeListener("unhandledRejection", collect);
+        for (const listener of saved) process.on("unhandledRejection", listener);
+    }
+}
+
+/** The rejection of a promise (fails the test when it resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+    try {
+        await promise;
+    } catch (err) {
+        assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`);
+        return err;
+    }
+    return assert.fail("expected a rejection");
+}

@@ -1,0 +1,291 @@
+import { strict as assert } from "assert";
+import { networkContract } from "../infra/network/contract";
+import { REQUIRED_INTERFACE_ENDPOINTS } from "../lib/config/schema";
+import { ACCOUNT_ID } from "../synth/fixtures";
+import { synthesize, type Plan } from "../synth/synth";
+import { configWith, layerOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
+
+const VPC = "awsx:ec2:Vpc";
+const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+const ROUTE = "aws:ec2/route:Route";
+
+interface SubnetSpec { type: string; name: string; cidrBlocks: string[]; tags: Record<string, string> }
+
+const outputsOf = (plan: Plan) => networkContract.parse(layerOf(plan, "network").outputs);
+const vpcOf = (plan: Plan) => {
+    const vpcs = resourcesOf(plan, "network", VPC);
+    assert.equal(vpcs.length, 1, "one awsx:ec2:Vpc");
+    return vpcs[0];
+};
+const specsOf = (plan: Plan) => vpcOf(plan).inputs.subnetSpecs as SubnetSpec[];
+const specOf = (plan: Plan, name: string) => {
+    const spec = specsOf(plan).find((s) => s.name === name);
+    return spec ?? assert.fail(`no subnet spec ${name}`);
+};
+const endpointsOf = (plan: Plan, type: "Gateway" | "Interface") =>
+    resourcesOf(plan, "network", ENDPOINT).filter((r) => r.inputs.vpcEndpointType === type);
+const synthWith = async (overrides: Record<string, unknown>) => (await synthesize(configWith(overrides))).plan;
+
+const TOOLING = { name: "tooling", peerVpcId: "vpc-0a1b2c3d4e5f60718", peerCidr: "10.100.0.0/16" };
+
+describe("network layer", () => {
+    let dev: Plan;
+    let prod: Plan;
+
+    before(async () => {
+        dev = await synthEnv("dev");
+        prod = await synthEnv("prod");
+    });
+
+    describe("the VPC", () => {
+        it("takes the configured CIDR and zones, with DNS support and hostnames on", () => {
+            const { inputs } = vpcOf(dev);
+            assert.equal(inputs.cidrBlock, "10.20.0.0/16");
+            assert.deepEqual(inputs.availabilityZoneNames, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+            assert.equal(inputs.enableDnsSupport, true);
+            assert.equal(inputs.enableDnsHostnames, true);
+            assert.equal(vpcOf(dev).name, "acme-dev");
+        });
+
+        it("subnet plan: dev gets the exact private and public CIDRs", () => {
+            assert.deepEqual(
+                specsOf(dev).map(({ type, name, cidrBlocks }) => ({ type, name, cidrBlocks })),
+                [
+                    { type: "Private", name: "private", cidrBlocks: ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"] },
+                    { type: "Public", name: "public", cidrBlocks: ["10.20.96.0/24", "10.20.97.0/24", "10.20.98.0/24"] },
+                ],
+            );
+        });
+
+        it("subnet plan: prod (egress none) has only isolated node subnets, no public ones", () => {
+            assert.deepEqual(
+                specsOf(prod).map(({ type, name, cidrBlocks }) => ({ type, name, cidrBlocks })),
+                [{ type: "Isolated", name: "private", cidrBlocks: ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"] }],
+            );
+            assert.deepEqual(outputsOf(prod).publicSubnetIds, []);
+            assert.deepEqual(outputsOf(prod).privateSubnetCidrs, ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"]);
+        });
+
+        it("subnet tags: public subnets are for internet-facing load balancers only", () => {
+            const { tags } = specOf(dev, "public");
+            assert.equal(tags["kubernetes.io/role/elb"], "1");
+            assert.equal(tags["kubernetes.io/cluster/acme-dev"], "shared");
+            assert.equal(tags["kubernetes.io/role/internal-elb"], undefined);
+            assert.equal(tags["karpenter.sh/discovery"], undefined, "Karpenter must not launch nodes in public subnets");
+        });
+
+        it("subnet tags: private subnets carry internal-elb, the cluster tag and Karpenter discovery", () => {
+            for (const plan of [dev, prod]) {
+                const cluster = plan === dev ? "acme-dev" : "acme-prod";
+                const { tags } = specOf(plan, "private");
+                assert.equal(tags["kubernetes.io/role/internal-elb"], "1");
+                assert.equal(tags[`kubernetes.io/cluster/${cluster}`], "shared");
+                assert.equal(tags["karpenter.sh/discovery"], cluster);
+                assert.equal(tags["kubernetes.io/role/elb"], undefined);
+            }
+        });
+
+        it("tags: the config tags and the platform tags are on the VPC", () => {
+            assert.deepEqual(vpcOf(dev).inputs.tags, {
+                CostCenter: "platform",
+                Name: "acme-dev",
+                "platform:name": "acme",
+                "platform:environment": "dev",
+                "platform:layer": "network",
+                "platform:managed-by": "pulumi",
+            });
+        });
+
+        it("protection: the VPC is protected in production and not in development", () => {
+            assert.equal(vpcOf(prod).protect, true);
+            assert.equal(vpcOf(dev).protect, false);
+        });
+    });
+
+    describe("egress", () => {
+        it("single-nat (dev): one NAT gateway", () => {
+            assert.deepEqual(vpcOf(dev).inputs.natGateways, { strategy: "Single" });
+            assert.equal(outputsOf(dev).egress, "single-nat");
+        });
+
+        it("none (prod): no NAT gateway", () => {
+            assert.deepEqual(vpcOf(prod).inputs.natGateways, { strategy: "None" });
+            assert.equal(outputsOf(prod).egress, "none");
+        });
+
+        it("nat-per-az: one NAT gateway per zone, with public subnets", async () => {
+            const plan = await synthWith({ "platform:egress": "nat-per-az" });
+            assert.deepEqual(vpcOf(plan).inputs.natGateways, { strategy: "OnePerAz" });
+            assert.deepEqual(specsOf(plan).map((s) => [s.type, s.cidrBlocks]), [
+                ["Private", ["10.0.0.0/19", "10.0.32.0/19"]],
+                ["Public", ["10.0.64.0/24", "10.0.65.0/24"]],
+            ]);
+            assert.equal(outputsOf(plan).publicSubnetIds.length, 2);
+        });
+    });
+
+    describe("VPC endpoints", () => {
+        it("prod: the S3 gateway endpoint is on every private route table", () => {
+            const gateways = endpointsOf(prod, "Gateway");
+            assert.equal(gateways.length, 1);
+            assert.equal(gateways[0].inputs.serviceName, "com.amazonaws.eu-west-1.s3");
+            assert.deepEqual(gateways[0].inputs.routeTableIds, outputsOf(prod).privateRouteTableIds);
+            assert.equal(outputsOf(prod).privateRouteTableIds.length, 3);
+        });
+
+        it("prod: one interface endpoint per required service, private DNS on, in the private subnets, behind the endpoint security group", () => {
+            const out = outputsOf(prod);
+            const interfaces = endpointsOf(prod, "Interface");
+            const services = interfaces.map((r) => String(r.inputs.serviceName).replace("com.amazonaws.eu-west-1.", "")).sort();
+            assert.deepEqual(services, [...REQUIRED_INTERFACE_ENDPOINTS].sort());
+            for (const needed of ["ecr.api", "ecr.dkr", "sts", "ec2", "eks", "eks-auth", "logs", "elasticloadbalancing", "ssm"]) {
+                assert.ok(services.includes(needed), `no ${needed} endpoint`);
+            }
+            for (const r of interfaces) {
+                assert.equal(r.inputs.privateDnsEnabled, true, r.name);
+                assert.deepEqual(r.inputs.subnetIds, out.privateSubnetIds, r.name);
+                assert.deepEqual(r.inputs.securityGroupIds, [out.endpointSecurityGroupId], r.name);
+            }
+            assert.deepEqual([...out.interfaceEndpoints].sort(), services);
+        });
+
+        it("the endpoint security group allows only HTTPS from the VPC CIDR", () => {
+            const sg = resourceOf(prod, "network", SECURITY_GROUP, "acme-prod-endpoints");
+            assert.deepEqual(sg.inputs.ingress, [
+                { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.30.0.0/16"], description: "HTTPS from the VPC" },
+            ]);
+            assert.deepEqual(sg.inputs.egress, []);
+            assert.equal(sg.inputs.vpcId, outputsOf(prod).vpcId);
+        });
+
+        it("dev (NAT egress): only the S3 gateway endpoint", () => {
+            const endpoints = resourcesOf(dev, "network", ENDPOINT);
+            assert.deepEqual(endpoints.map((r) => [r.inputs.vpcEndpointType, r.inputs.serviceName]), [
+                ["Gateway", "com.amazonaws.eu-west-1.s3"],
+            ]);
+            assert.deepEqual(outputsOf(dev).interfaceEndpoints, []);
+        });
+
+        it("extra interface endpoints are added once, next to the required ones", async () => {
+            const plan = await synthWith({ "platform:egress": "none", "platform:vpcEndpoints": { extra: ["ecr.api", "sagemaker.api"] } });
+            const services = endpointsOf(plan, "Interface").map((r) => r.inputs.serviceName);
+            assert.equal(services.length, REQUIRED_INTERFACE_ENDPOINTS.length + 1);
+            assert.equal(services.filter((s) => s === "com.amazonaws.eu-west-1.ecr.api").length, 1);
+            assert.ok(services.includes("com.amazonaws.eu-west-1.sagemaker.api"));
+        });
+    });
+
+    describe("peering", () => {
+        it("same account and region: the peering is accepted here", () => {
+            const [pcx] = resourcesOf(dev, "network", PEERING);
+            assert.equal(pcx.name, "acme-dev-tooling");
+            assert.equal(pcx.inputs.autoAccept, true);
+            assert.equal(pcx.inputs.peerVpcId, "vpc-0a1b2c3d4e5f60718");
+            assert.equal(pcx.inputs.vpcId, outputsOf(dev).vpcId);
+            assert.equal(pcx.inputs.peerOwnerId, undefined);
+        });
+
+        it("routes: one route per private route table to the peer CIDR through the peering", () => {
+            for (const plan of [dev, prod]) {
+                const out = outputsOf(plan);
+                const routes = resourcesOf(plan, "network", ROUTE);
+                assert.deepEqual(routes.map((r) => r.inputs.routeTableId), out.privateRouteTableIds);
+                for (const r of routes) {
+                    assert.equal(r.inputs.destinationCidrBlock, "10.100.0.0/16");
+                    assert.equal(r.inputs.vpcPeeringConnectionId, out.peeringConnectionIds[0]);
+                }
+            }
+        });
+
+        it("another account: the peering waits for the peer owner (autoAccept false)", async () => {
+            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerOwnerId: "444455556666" }] });
+            const [pcx] = resourcesOf(plan, "network", PEERING);
+            assert.equal(pcx.inputs.autoAccept, false);
+            assert.equal(pcx.inputs.peerOwnerId, "444455556666");
+        });
+
+        it("another region: the peering waits for the peer side (autoAccept false)", async () => {
+            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1" }] });
+            const [pcx] = resourcesOf(plan, "network", PEERING);
+            assert.equal(pcx.inputs.autoAccept, false);
+            assert.equal(pcx.inputs.peerRegion, "eu-central-1");
+        });
+
+        it("no peerings: no peering connection and no routes", async () => {
+            const plan = await synthWith({});
+            assert.deepEqual(resourcesOf(plan, "network", PEERING), []);
+            assert.deepEqual(resourcesOf(plan, "network", ROUTE), []);
+            assert.deepEqual(outputsOf(plan).peerCidrs, []);
+        });
+    });
+
+    describe("flow logs", () => {
+        it("log group: named after the cluster, with the configured retention", () => {
+            const dev_ = resourceOf(dev, "network", "aws:cloudwatch/logGroup:LogGroup", "acme-dev-flow-logs");
+            assert.equal(dev_.inputs.name, "/aws/vpc/flow-logs/acme-dev");
+            assert.equal(dev_.inputs.retentionInDays, 30);
+            const prod_ = resourceOf(prod, "network", "aws:cloudwatch/logGroup:LogGroup", "acme-prod-flow-logs");
+            assert.equal(prod_.inputs.retentionInDays, 365);
+            assert.equal(outputsOf(prod).flowLogGroupName, "/aws/vpc/flow-logs/acme-prod");
+        });
+
+        it("flow log: the VPC's traffic to the log group, written by the flow-logs role", () => {
+            const log = resourceOf(dev, "network", "aws:ec2/flowLog:FlowLog", "acme-dev-flow-logs");
+            assert.equal(log.inputs.vpcId, outputsOf(dev).vpcId);
+            assert.equal(log.inputs.trafficType, "ALL");
+            assert.equal(log.inputs.logDestinationType, "cloud-watch-logs");
+            assert.equal(log.inputs.logDestination, `arn:aws:logs:eu-west-1:${ACCOUNT_ID}:log-group:/aws/vpc/flow-logs/acme-dev`);
+            assert.match(String(log.inputs.iamRoleArn), new RegExp(`^arn:aws:iam::${ACCOUNT_ID}:role/acme-dev-flow-logs`));
+        });
+
+        it("flow log: trafficType follows the config", async () => {
+            const plan = await synthWith({ "platform:flowLogs": { trafficType: "REJECT" } });
+            const [log] = resourcesOf(plan, "network", "aws:ec2/flowLog:FlowLog");
+            assert.equal(log.inputs.trafficType, "REJECT");
+        });
+
+        it("role: only vpc-flow-logs.amazonaws.com of this account (aws:SourceAccount) may assume it", () => {
+            const role = resourceOf(dev, "network", "aws:iam/role:Role", "acme-dev-flow-logs");
+            assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)), {
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+                }],
+            });
+        });
+
+        it("role policy: writes only to the flow log group", () => {
+            const policy = resourceOf(dev, "network", "aws:iam/rolePolicy:RolePolicy", "acme-dev-flow-logs");
+            const arn = `arn:aws:logs:eu-west-1:${ACCOUNT_ID}:log-group:/aws/vpc/flow-logs/acme-dev`;
+            const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Resource: string[]; Action: string[] }[] };
+            assert.deepEqual(doc.Statement.map((s) => s.Resource), [[arn, `${arn}:*`]]);
+            assert.ok(doc.Statement[0].Action.includes("logs:PutLogEvents"));
+        });
+    });
+
+    describe("outputs", () => {
+        it("dev and prod outputs pass the network contract", () => {
+            for (const plan of [dev, prod]) {
+                const result = networkContract.safeParse(layerOf(plan, "network").outputs);
+                assert.ok(result.success, result.error?.message);
+            }
+        });
+
+        it("records the subnets, zones and peer CIDRs the cluster layer relies on", () => {
+            const out = outputsOf(dev);
+            assert.equal(out.vpcCidr, "10.20.0.0/16");
+            assert.deepEqual(out.availabilityZones, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+            assert.deepEqual(out.privateSubnetCidrs, ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"]);
+            assert.equal(out.privateSubnetIds.length, 3);
+            assert.equal(out.publicSubnetIds.length, 3);
+            assert.deepEqual(out.peerCidrs, ["10.100.0.0/16"]);
+            assert.equal(out.peeringConnectionIds.length, 1);
+            assert.deepEqual(outputsOf(prod).peerCidrs, ["10.100.0.0/16"]);
+        });
+    });
+});
