@@ -133,14 +133,6 @@ const endpointAccess: Rule = ({ endpoint, tier }) => {
         .map(({ value, i }) => ({ path: ["endpoint", "publicAccessCidrs", i], message: `"${value}" opens the API to the internet, which production never does` }));
 };
 
-const uniquePeeringNames: Rule = ({ peerings }) => {
-    const names = (peerings ?? []).map((p) => p.name);
-    return names
-        .map((name, i) => ({ name, i }))
-        .filter(({ name, i }) => names.indexOf(name) !== i)
-        .map(({ name, i }) => ({ path: ["peerings", i, "name"], message: `"${name}" is used by another peering` }));
-};
-
 /** Without egress, nodes reach ECR, STS, EKS and the rest only through interface endpoints. */
 const endpointsWithoutEgress: Rule = ({ egress, tier, vpcEndpoints }) => {
     if (!tier || !vpcEndpoints || vpcEndpoints.interface !== false) return [];
@@ -188,7 +180,8 @@ const unique = <T>(items: T[] | undefined, key: (t: T) => string, path: (i: numb
     return keys.flatMap((k, i) => (keys.indexOf(k) !== i ? [{ path: path(i), message: `"${k}" is used by another ${what}` }] : []));
 };
 
-const uniqueNames: Rule = ({ nodeGroups, fargateProfiles, access }) => [
+const uniqueNames: Rule = ({ peerings, nodeGroups, fargateProfiles, access }) => [
+    ...unique(peerings, (p) => p.name, (i) => ["peerings", i, "name"], "peering"),
     ...unique(nodeGroups, (g) => g.name, (i) => ["nodeGroups", i, "name"], "node group"),
     ...unique(fargateProfiles, (p) => p.name, (i) => ["fargateProfiles", i, "name"], "Fargate profile"),
     ...unique(access?.teams, (t) => t.name, (i) => ["access", "teams", i, "name"], "team"),
@@ -207,6 +200,6 @@ const corednsOnFargate: Rule = ({ fargateProfiles, coredns }) => {
 };
 
 export const RULES: readonly Rule[] = [
-    zonesInRegion, vpcSize, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess, uniquePeeringNames,
+    zonesInRegion, vpcSize, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
 ];
