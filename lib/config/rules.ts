@@ -36,12 +36,6 @@ const zonesInRegion: Rule = ({ region, availabilityZones }) => {
     return problems;
 };
 
-const vpcSize: Rule = ({ vpcCidr }) => {
-    if (!vpcCidr) return [];
-    const p = cidr.prefixLength(vpcCidr);
-    return p < 16 || p > 24 ? [{ path: ["vpcCidr"], message: `"${vpcCidr}" must be a /16 to /24 (AWS allows /16 to /28; smaller cannot hold a cluster)` }] : [];
-};
-
 const serviceCidrRange: Rule = ({ serviceCidr }) => {
     if (!serviceCidr) return [];
     const p = cidr.prefixLength(serviceCidr);
@@ -200,6 +194,6 @@ const corednsOnFargate: Rule = ({ fargateProfiles, coredns }) => {
 };
 
 export const RULES: readonly Rule[] = [
-    zonesInRegion, vpcSize, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
+    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
 ];

@@ -1,13 +1,13 @@
 // The one schema of an environment's config: every `platform:` key (and `aws:region`) with its
 // type, default and description. Cross-field rules live in `rules.ts`.
 import { z } from "zod";
-import { isIpv4Cidr } from "../cidr";
+import { isIpv4Cidr, prefixLength } from "../cidr";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
 
 const cidr = (what: string) =>
     z
         .string({ error: `must be an IPv4 CIDR (${what})` })
-        .refine(isIpv4Cidr, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid IPv4 CIDR` });
+        .refine(isIpv4Cidr, { abort: true, error: (iss) => `${JSON.stringify(iss.input)} is not a valid IPv4 CIDR` });
 
 /** Top-level scalars arrive from `pulumi config` as strings; nested values arrive typed. */
 const int = (min: number, max: number) =>
@@ -136,7 +136,12 @@ export const configSchema = z.strictObject({
         .min(2, { error: "needs at least 2 availability zones" })
         .max(6, { error: "takes at most 6 availability zones" })
         .describe("Availability zones of the VPC, in the environment's region (2 to 6)."),
-    vpcCidr: cidr("the VPC").describe("IPv4 CIDR of the VPC (/16 to /24)."),
+    // Checked here, not in a rule: the subnet plan enumerates the VPC's blocks, so a huge VPC must never reach it.
+    vpcCidr: cidr("the VPC")
+        .refine((v) => prefixLength(v) >= 16 && prefixLength(v) <= 24, {
+            error: (iss) => `${JSON.stringify(iss.input)} must be a /16 to /24 (AWS allows /16 to /28; smaller cannot hold a cluster)`,
+        })
+        .describe("IPv4 CIDR of the VPC (/16 to /24)."),
     subnets: z
         .strictObject({
             privatePrefixLength: int(16, 28).default(19).describe("Prefix length of each private subnet (nodes, pods in vpc-cni mode, endpoints)."),
