@@ -87,6 +87,17 @@ describe("config: the schema", () => {
         );
     });
 
+    // BUG (lib/config/load.ts, parseConfig, the findSecrets loop): the key of a secret is built with
+    // keyName([key.replace(/^platform:/, ""), ...]), which prefixes every non-platform key with
+    // "platform:": a secret aws:region is reported as "platform:aws:region" (and aws:profile as
+    // "platform:aws:profile"). Enable when the key keeps its own namespace.
+    it.skip("secrets: a secret outside the platform namespace is reported under its own key", () => {
+        const found = problems({ "aws:profile": { secure: "v1:abc" } });
+        assert.deepEqual(found, [
+            "aws:profile: holds a secret, but environment files hold no secrets (several stacks read them); generate it or read it from AWS Secrets Manager",
+        ]);
+    });
+
     it("enums: an unknown egress mode lists the allowed ones", () => {
         assert.deepEqual(problems({ "platform:egress": "nat" }), [
             'platform:egress: "nat" is not one of none, nat-per-az, single-nat',
@@ -169,8 +180,9 @@ describe("config: cross-field rules", () => {
     });
 
     it("vpcSize: a VPC smaller than /24 is rejected", () => {
-        const found = problems({ "platform:vpcCidr": "10.0.0.0/25" });
-        assert.ok(found.includes('platform:vpcCidr: "10.0.0.0/25" must be a /16 to /24 (AWS allows /16 to /28; smaller cannot hold a cluster)'), found.join("\n"));
+        assert.deepEqual(problems({ "platform:vpcCidr": "10.0.0.0/25" }), [
+            'platform:vpcCidr: "10.0.0.0/25" must be a /16 to /24 (AWS allows /16 to /28; smaller cannot hold a cluster)',
+        ]);
     });
 
     it("vpcSize: /16 and /24 are accepted", () => {
@@ -183,11 +195,7 @@ describe("config: cross-field rules", () => {
         assert.equal(small.vpcCidr, "10.0.0.0/24");
     });
 
-    // BUG (lib/config/rules.ts, subnetPlan): a VPC far larger than /16 (10.0.0.0/8, or 0.0.0.0/0)
-    // is still laid out by planSubnets, which enumerates every block of the VPC (splitInto): /8
-    // takes seconds (minutes with publicPrefixLength 28), /0 exhausts memory, instead of reporting
-    // the vpcSize problem at once. Enable when the rule skips VPCs outside /16-/24.
-    it.skip("vpcSize: a /0 VPC is reported by the size rule alone (does not lay out the subnets)", () => {
+    it("vpcSize: a /0 VPC is reported by the size check alone (the subnets are not laid out)", () => {
         assert.deepEqual(problems({ "platform:vpcCidr": "0.0.0.0/0" }), [
             'platform:vpcCidr: "0.0.0.0/0" must be a /16 to /24 (AWS allows /16 to /28; smaller cannot hold a cluster)',
         ]);
@@ -201,6 +209,15 @@ describe("config: cross-field rules", () => {
 
     it("zonesInRegion: duplicate zones are rejected", () => {
         assert.deepEqual(problems({ "platform:availabilityZones": ["eu-west-1a", "eu-west-1b", "eu-west-1a"] }), [
+            "platform:availabilityZones: lists eu-west-1a more than once",
+        ]);
+    });
+
+    // BUG (lib/config/rules.ts, zonesInRegion): the duplicates are every repeated occurrence, not
+    // every repeated zone, so a zone listed three times is named twice ("lists eu-west-1a,
+    // eu-west-1a more than once"). Enable when the names are deduplicated ([...new Set(duplicates)]).
+    it.skip("zonesInRegion: a zone listed three times is named once", () => {
+        assert.deepEqual(problems({ "platform:availabilityZones": ["eu-west-1a", "eu-west-1a", "eu-west-1a"] }), [
             "platform:availabilityZones: lists eu-west-1a more than once",
         ]);
     });

