@@ -112,7 +112,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
     private fail(message: string): never {
         this.errors.push(message);
-        throw new Error(message);
+        // Pulumi re-throws a failed data-source call with the error's `details` as its message.
+        throw Object.assign(new Error(message), { details: message });
     }
 
     /** Points the Pulumi runtime at this engine as the given stack, recording every registration. */

@@ -91,7 +91,7 @@ describe("config: the schema", () => {
     // keyName([key.replace(/^platform:/, ""), ...]), which prefixes every non-platform key with
     // "platform:": a secret aws:region is reported as "platform:aws:region" (and aws:profile as
     // "platform:aws:profile"). Enable when the key keeps its own namespace.
-    it.skip("secrets: a secret outside the platform namespace is reported under its own key", () => {
+    it("secrets: a secret outside the platform namespace is reported under its own key", () => {
         const found = problems({ "aws:profile": { secure: "v1:abc" } });
         assert.deepEqual(found, [
             "aws:profile: holds a secret, but environment files hold no secrets (several stacks read them); generate it or read it from AWS Secrets Manager",
@@ -216,7 +216,7 @@ describe("config: cross-field rules", () => {
     // BUG (lib/config/rules.ts, zonesInRegion): the duplicates are every repeated occurrence, not
     // every repeated zone, so a zone listed three times is named twice ("lists eu-west-1a,
     // eu-west-1a more than once"). Enable when the names are deduplicated ([...new Set(duplicates)]).
-    it.skip("zonesInRegion: a zone listed three times is named once", () => {
+    it("zonesInRegion: a zone listed three times is named once", () => {
         assert.deepEqual(problems({ "platform:availabilityZones": ["eu-west-1a", "eu-west-1a", "eu-west-1a"] }), [
             "platform:availabilityZones: lists eu-west-1a more than once",
         ]);

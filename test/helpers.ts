@@ -26,14 +26,17 @@ export function entriesWith(overrides: Record<string, unknown>): Record<string, 
     return entries;
 }
 
+/** Support windows in unit tests are judged on a fixed day, so tests do not expire with the calendar. */
+export const TEST_DAY = new Date("2026-11-21");
+
 export function configWith(overrides: Record<string, unknown>, env = "test"): PlatformConfig {
-    return parseConfig(entriesWith(overrides), env, `Pulumi.${env}.yaml`);
+    return parseConfig(entriesWith(overrides), env, `Pulumi.${env}.yaml`, TEST_DAY);
 }
 
 /** The problems a config error lists; fails the test when the entries are valid. */
 export function problemsOf(entries: Record<string, unknown>): string[] {
     try {
-        parseConfig(entries, "test", "Pulumi.test.yaml");
+        parseConfig(entries, "test", "Pulumi.test.yaml", TEST_DAY);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         return err.problems;

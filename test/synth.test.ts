@@ -131,7 +131,7 @@ describe("synth: the mock engine fails loudly", () => {
     // `new Error(err.details)`, and the engine's plain Error has no `details`, so the error that
     // reaches the program (and engine.run) has an empty message; only engine.errors names the
     // token. synthesize() still reports it because SynthError appends engine.errors.
-    it.skip("on a data-source call without a fixture, the error the program sees names the token", async () => {
+    it("on a data-source call without a fixture, the error the program sees names the token", async () => {
         const engine = new MockEngine("eu-west-1", RESOURCE_FIXTURES, {});
         await engine.install("platform-network", "test", "organization");
         const err = await rejectionOf(

@@ -23,6 +23,13 @@ export function keyName(p: readonly PropertyKey[]): string {
     return root + rest.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("");
 }
 
+/** The name of a key of any namespace, with the path below it. */
+function secretKeyName(key: string, at: (string | number)[]): string {
+    if (key === REGION_KEY) return keyName(["region", ...at]);
+    if (key.startsWith(`${NAMESPACE}:`)) return keyName([key.slice(NAMESPACE.length + 1), ...at]);
+    return key + keyName(["", ...at]).slice(`${NAMESPACE}:`.length);
+}
+
 function findSecrets(value: unknown, at: (string | number)[]): (string | number)[][] {
     if (Array.isArray(value)) return value.flatMap((v, i) => findSecrets(v, [...at, i]));
     if (value && typeof value === "object") {
@@ -42,7 +49,7 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
     const shape = configSchema.shape as Record<string, (typeof configSchema.shape)[keyof typeof configSchema.shape]>;
     for (const [key, value] of Object.entries(entries)) {
         for (const at of findSecrets(value, [])) {
-            problems.push(`${keyName([key.replace(/^platform:/, ""), ...at])}: holds a secret, but environment files hold no secrets (several stacks read them); generate it or read it from AWS Secrets Manager`);
+            problems.push(`${secretKeyName(key, at)}: holds a secret, but environment files hold no secrets (several stacks read them); generate it or read it from AWS Secrets Manager`);
         }
         if (key === REGION_KEY) raw.region = value;
         else if (key.startsWith(`${NAMESPACE}:`)) {

@@ -31,7 +31,7 @@ const zonesInRegion: Rule = ({ region, availabilityZones }) => {
         .map(({ zone, i }) => ({ path: ["availabilityZones", i], message: `"${zone}" is not a zone of ${region} (aws:region)` }));
     const duplicates = availabilityZones.filter((z, i) => availabilityZones.indexOf(z) !== i);
     if (duplicates.length > 0) {
-        problems.push({ path: ["availabilityZones"], message: `lists ${duplicates.join(", ")} more than once` });
+        problems.push({ path: ["availabilityZones"], message: `lists ${[...new Set(duplicates)].join(", ")} more than once` });
     }
     return problems;
 };
@@ -114,6 +114,9 @@ const overlayCapacity: Rule = ({ podNetwork, capacity }) => {
     return problems;
 };
 
+/** Production allows only narrow public ranges: two /1s are the internet as much as one /0. */
+const MIN_PRODUCTION_PUBLIC_PREFIX = 16;
+
 /** Public API access needs an explicit allow list, and production never opens it to the internet. */
 const endpointAccess: Rule = ({ endpoint, tier }) => {
     if (!endpoint || !endpoint.publicAccess) return [];
@@ -123,8 +126,13 @@ const endpointAccess: Rule = ({ endpoint, tier }) => {
     if (tier !== "production") return [];
     return endpoint.publicAccessCidrs
         .map((value, i) => ({ value, i }))
-        .filter(({ value }) => cidr.prefixLength(value) === 0)
-        .map(({ value, i }) => ({ path: ["endpoint", "publicAccessCidrs", i], message: `"${value}" opens the API to the internet, which production never does` }));
+        .filter(({ value }) => cidr.prefixLength(value) < MIN_PRODUCTION_PUBLIC_PREFIX)
+        .map(({ value, i }) => ({
+            path: ["endpoint", "publicAccessCidrs", i],
+            message: cidr.prefixLength(value) === 0
+                ? `"${value}" opens the API to the internet, which production never does`
+                : `"${value}" opens the API to a large part of the internet (wider than /${MIN_PRODUCTION_PUBLIC_PREFIX}), which production never does`,
+        }));
 };
 
 /** Without egress, nodes reach ECR, STS, EKS and the rest only through interface endpoints. */

@@ -118,7 +118,7 @@ const peering = z.strictObject({
 
 export const configSchema = z.strictObject({
     region: z
-        .string({ error: "is required (the AWS region of the environment)" })
+        .string({ error: (iss) => (iss.input === undefined ? "is required (the AWS region of the environment)" : `${JSON.stringify(iss.input)} is not an AWS region name`) })
         .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region` })
         .describe("AWS region of the environment (`aws:region`)."),
     name: dnsLabel.describe("Platform name; the cluster is named `<name>-<stack>` and every resource starts with it."),
