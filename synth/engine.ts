@@ -47,7 +47,7 @@ interface RegisterRequest {
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
-interface ReadRequest { getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): RegisterRequest["getObject"] extends () => infer R ? R : never }
+interface ReadRequest { getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): ReturnType<RegisterRequest["getObject"]> }
 interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void; readResource(req: ReadRequest, cb: Callback): void }
 
 export const SECRET = "[secret]";
@@ -150,34 +150,35 @@ export class MockEngine implements pulumi.runtime.Mocks {
         if (!this.errors.some((e) => err.message.includes(e))) this.errors.push(`${type} "${name}": ${err.message}`);
     }
 
+    /** A read (StackReference, `.get`): a custom resource the program does not own. */
     private recordRead(req: ReadRequest, urn: string): void {
-        this.resources.push({
-            urn,
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || undefined,
-            dependsOn: [...new Set(req.getDependenciesList())].sort(),
-            inputs: readable(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            custom: true,
-            remote: false,
-            protect: false,
-            retainOnDelete: false,
-        });
+        this.push(req, urn, req.getProperties(), { custom: true, remote: false, protect: false, retainOnDelete: false });
     }
 
     private record(req: RegisterRequest, urn: string): void {
         if (req.getType() === "pulumi:pulumi:Stack") return;
+        this.push(req, urn, req.getObject(), {
+            custom: req.getCustom(),
+            remote: req.getRemote(),
+            protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete(),
+        });
+    }
+
+    private push(
+        req: Pick<RegisterRequest, "getType" | "getName" | "getParent" | "getDependenciesList">,
+        urn: string,
+        properties: ReturnType<RegisterRequest["getObject"]>,
+        flags: Pick<PlannedResource, "custom" | "remote" | "protect" | "retainOnDelete">,
+    ): void {
         this.resources.push({
             urn,
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() || undefined,
             dependsOn: [...new Set(req.getDependenciesList())].sort(),
-            inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            custom: req.getCustom(),
-            remote: req.getRemote(),
-            protect: req.getProtect(),
-            retainOnDelete: req.getRetainondelete(),
+            inputs: readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>,
+            ...flags,
         });
     }
 
