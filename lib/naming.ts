@@ -5,10 +5,6 @@ import type { LayerName } from "./layer";
 /** The EKS cluster's name: `<name>-<env>`. */
 export const clusterName = (c: Pick<PlatformConfig, "name" | "env">): string => `${c.name}-${c.env}`;
 
-/** A resource name: `<cluster>-<part>-<part>`. */
-export const resourceName = (c: Pick<PlatformConfig, "name" | "env">, ...parts: string[]): string =>
-    [clusterName(c), ...parts].join("-");
-
 /** Tags on every AWS resource of a layer; config tags win over none of these. */
 export function baseTags(c: PlatformConfig, layer: LayerName): Record<string, string> {
     return {

@@ -2,11 +2,12 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { ConfigError, loadConfigFile, parseConfig } from "../lib/config/load";
+import { REPO_ROOT } from "../lib/layers";
 import type { PlatformConfig } from "../lib/config/schema";
 import type { PlannedResource } from "../synth/engine";
 import { synthesize, type Plan } from "../synth/synth";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
+export { REPO_ROOT };
 
 /** A minimal valid environment: development tier, two zones, a /16. */
 export function baseEntries(): Record<string, unknown> {

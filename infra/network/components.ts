@@ -1,6 +1,7 @@
 // The network layer's components: VPC endpoints, flow logs and peerings.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policy, serviceTrust } from "../../lib/iam";
 
 type Tags = Record<string, string>;
 
@@ -74,27 +75,18 @@ export class FlowLogs extends pulumi.ComponentResource {
         }, { parent: this });
         const role = new aws.iam.Role(`${name}-flow-logs`, {
             description: "Writes the VPC flow logs to CloudWatch Logs",
-            assumeRolePolicy: account.apply((accountId) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                }],
-            })),
+            assumeRolePolicy: account.apply((accountId) =>
+                JSON.stringify(serviceTrust("vpc-flow-logs.amazonaws.com", { StringEquals: { "aws:SourceAccount": accountId } })),
+            ),
             tags: args.tags,
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-flow-logs`, {
             role: role.id,
-            policy: logGroup.arn.apply((arn) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: [arn, `${arn}:*`],
-                }],
-            })),
+            policy: logGroup.arn.apply((arn) => JSON.stringify(policy({
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [arn, `${arn}:*`],
+            }))),
         }, { parent: this });
         new aws.ec2.FlowLog(`${name}-flow-logs`, {
             vpcId: args.vpcId,

@@ -49,10 +49,10 @@ function rows(s: JsonSchema, at: (string | number)[], required: boolean): string
 }
 
 export function configReference(): string {
+    // Output mode carries the defaults; input mode says which keys a user must write.
     const schema = z.toJSONSchema(configSchema, { io: "output", unrepresentable: "any" }) as JsonSchema;
-    const body = Object.entries(schema.properties ?? {}).flatMap(([k, v]) =>
-        rows(v, [k], (schema.required ?? []).includes(k) && v.default === undefined),
-    );
+    const required = (z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema).required ?? [];
+    const body = Object.entries(schema.properties ?? {}).flatMap(([k, v]) => rows(v, [k], required.includes(k)));
     return [
         "# Config reference",
         "",

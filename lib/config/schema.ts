@@ -66,6 +66,8 @@ const roleArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN` });
 
+const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
+
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity such as "100m" or "512Mi"` });
 const reserved = z.strictObject({ cpu: quantity, memory: quantity, "ephemeral-storage": quantity.optional() });
 
@@ -147,7 +149,7 @@ export const configSchema = z.strictObject({
             privatePrefixLength: int(16, 28).default(19).describe("Prefix length of each private subnet (nodes, pods in vpc-cni mode, endpoints)."),
             publicPrefixLength: int(16, 28).default(24).describe("Prefix length of each public subnet (load balancers, NAT gateways); unused without egress."),
         })
-        .default({ privatePrefixLength: 19, publicPrefixLength: 24 })
+        .prefault({})
         .describe("The subnet plan: one private (and, with egress, one public) subnet per zone."),
     egress: oneOf(EGRESS_MODES)
         .optional()
@@ -162,7 +164,7 @@ export const configSchema = z.strictObject({
                 .default([])
                 .describe(`Interface endpoints beyond the required ones (${REQUIRED_INTERFACE_ENDPOINTS.join(", ")}).`),
         })
-        .default({ extra: [] })
+        .prefault({})
         .describe("VPC endpoints of the private subnets."),
     peerings: z.array(peering).default([]).describe("VPC peerings (for example to a CI tooling VPC); the peer CIDRs reach the cluster API."),
     flowLogs: z
@@ -170,7 +172,7 @@ export const configSchema = z.strictObject({
             retentionDays: retentionDays.default(90).describe("Retention of the flow log group."),
             trafficType: oneOf(["ALL", "ACCEPT", "REJECT"] as const).default("ALL").describe("Traffic the flow logs record."),
         })
-        .default({ retentionDays: 90, trafficType: "ALL" })
+        .prefault({})
         .describe("VPC flow logs to CloudWatch Logs (always on)."),
     podNetwork: z
         .strictObject({
@@ -178,7 +180,7 @@ export const configSchema = z.strictObject({
             podCidr: cidr("the pod overlay").default("100.64.0.0/16").describe("Pod CIDR in calico-overlay mode."),
             blockSize: int(20, 32).default(26).describe("Calico IPAM block size (each node takes blocks of this prefix)."),
         })
-        .default({ mode: "vpc-cni", podCidr: "100.64.0.0/16", blockSize: 26 })
+        .prefault({})
         .describe("How pods get their addresses."),
     serviceCidr: cidr("Kubernetes services")
         .default("172.20.0.0/16")
@@ -188,7 +190,7 @@ export const configSchema = z.strictObject({
             maxNodes: int(1, 5000).default(50).describe("Most nodes (EC2 and Fargate) the environment plans for."),
             maxPods: int(1, 250000).default(1500).describe("Most pods the environment plans for."),
         })
-        .default({ maxNodes: 50, maxPods: 1500 })
+        .prefault({})
         .describe("Planned size: the subnets (or the pod CIDR) must hold it."),
     endpoint: z
         .strictObject({
@@ -196,7 +198,7 @@ export const configSchema = z.strictObject({
             publicAccessCidrs: z.array(cidr("public API access")).default([]).describe("CIDRs allowed to the public endpoint; required when it is open."),
             vpnCidrs: z.array(cidr("VPN")).default([]).describe("VPN CIDRs allowed to the private endpoint."),
         })
-        .default({ publicAccess: false, publicAccessCidrs: [], vpnCidrs: [] })
+        .prefault({})
         .describe("Who reaches the Kubernetes API."),
     kubernetesVersion: z
         .string()
@@ -211,7 +213,7 @@ export const configSchema = z.strictObject({
         .describe("`API` (EKS access entries) or `API_AND_CONFIG_MAP` (access entries plus the aws-auth ConfigMap)."),
     controlPlaneLogs: z
         .strictObject({ retentionDays: retentionDays.default(90).describe("Retention of the control-plane log group.") })
-        .default({ retentionDays: 90 })
+        .prefault({})
         .describe("All five control-plane log types (api, audit, authenticator, controllerManager, scheduler) go to CloudWatch Logs."),
     vpcCni: z
         .strictObject({
@@ -220,13 +222,13 @@ export const configSchema = z.strictObject({
             warmPrefixTarget: int(0, 64).optional().describe("Free prefixes each node keeps ready (prefix delegation)."),
             minimumIpTarget: int(0, 250).optional().describe("Addresses each node holds at least."),
         })
-        .default({ prefixDelegation: false })
+        .prefault({})
         .describe("Amazon VPC CNI settings (`vpc-cni` mode)."),
     eksAddonVersions: z
         .strictObject({
-            coredns: z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/).optional(),
-            kubeProxy: z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/).optional(),
-            vpcCni: z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/).optional(),
+            coredns: eksAddonVersion.optional(),
+            kubeProxy: eksAddonVersion.optional(),
+            vpcCni: eksAddonVersion.optional(),
         })
         .default({})
         .describe("Overrides of the EKS add-on versions pinned per Kubernetes version in `lib/versions.ts`."),
@@ -235,7 +237,7 @@ export const configSchema = z.strictObject({
             minReplicas: int(2, 50).default(2).describe("Fewest CoreDNS replicas (on Fargate)."),
             maxReplicas: int(2, 100).default(10).describe("Most CoreDNS replicas (autoscaling)."),
         })
-        .default({ minReplicas: 2, maxReplicas: 10 })
+        .prefault({})
         .describe("CoreDNS runs on Fargate and scales with the cluster."),
     nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node)."),
     fargateProfiles: z.array(fargateProfile).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
@@ -244,7 +246,7 @@ export const configSchema = z.strictObject({
             enabled: bool().default(false).describe("Ship Fargate pods' logs to CloudWatch Logs."),
             retentionDays: retentionDays.default(30).describe("Retention of the Fargate log group."),
         })
-        .default({ enabled: false, retentionDays: 30 })
+        .prefault({})
         .describe("Fargate logging (the aws-observability namespace and its aws-logging ConfigMap)."),
     access: z
         .strictObject({
@@ -259,7 +261,7 @@ export const configSchema = z.strictObject({
                 .default([])
                 .describe("Team roles, each with edit rights in its namespaces."),
         })
-        .default({ admins: [], readOnly: [], teams: [] })
+        .prefault({})
         .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
 });
 
