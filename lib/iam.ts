@@ -41,3 +41,22 @@ export function roleWithPolicies(
     }
     return role;
 }
+
+/**
+ * IAM roles for service accounts: only the service account `namespace/serviceAccount` of the
+ * cluster whose OIDC provider this is may assume the role.
+ */
+export function serviceAccountTrust(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, serviceAccount: string): PolicyDocument {
+    const issuer = oidcProviderUrl.replace(/^https:\/\//, "");
+    return policy({
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+            StringEquals: {
+                [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                [`${issuer}:aud`]: "sts.amazonaws.com",
+            },
+        },
+    });
+}

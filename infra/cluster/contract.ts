@@ -15,10 +15,14 @@ export const clusterContract = z.object({
     /** Node role ARN per managed node group name. */
     nodeRoleArns: z.record(z.string(), z.string()),
     fargatePodExecutionRoleArn: z.string().startsWith("arn:aws"),
+    /** The pods Fargate runs: a namespace, optionally narrowed by labels (all profiles' selectors). */
+    fargateSelectors: z.array(z.object({ namespace: z.string(), labels: z.record(z.string(), z.string()).optional() })),
     kmsKeyArn: z.string().startsWith("arn:aws"),
     kubernetesVersion: z.string().regex(/^1\.\d+$/),
     authenticationMode: z.enum(AUTHENTICATION_MODES),
     podNetworkMode: z.enum(POD_NETWORK_MODES),
+    /** VPC CNI prefix delegation (vpc-cni mode): pods per node are not bound by the ENI address limit. */
+    prefixDelegation: z.boolean(),
     /** Pod CIDR in calico-overlay mode; the VPC CIDR in vpc-cni mode (pods take VPC addresses). */
     podCidr: z.string(),
     serviceCidr: z.string(),

@@ -3,7 +3,8 @@
 import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
-import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, minorDistance, supportStatus } from "../versions";
+import { architectureOf, isInstanceFamily, sizesOf } from "../ec2";
+import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
 export type PartialConfig = Partial<Parsed>;
@@ -182,11 +183,12 @@ const unique = <T>(items: T[] | undefined, key: (t: T) => string, path: (i: numb
     return keys.flatMap((k, i) => (keys.indexOf(k) !== i ? [{ path: path(i), message: `"${k}" is used by another ${what}` }] : []));
 };
 
-const uniqueNames: Rule = ({ peerings, nodeGroups, fargateProfiles, access }) => [
+const uniqueNames: Rule = ({ peerings, nodeGroups, fargateProfiles, access, karpenter }) => [
     ...unique(peerings, (p) => p.name, (i) => ["peerings", i, "name"], "peering"),
     ...unique(nodeGroups, (g) => g.name, (i) => ["nodeGroups", i, "name"], "node group"),
     ...unique(fargateProfiles, (p) => p.name, (i) => ["fargateProfiles", i, "name"], "Fargate profile"),
     ...unique(access?.teams, (t) => t.name, (i) => ["access", "teams", i, "name"], "team"),
+    ...unique(karpenter?.nodePools, (p) => p.name, (i) => ["karpenter", "nodePools", i, "name"], "node pool"),
 ];
 
 /** CoreDNS runs on Fargate: some profile must select kube-system. */
@@ -201,7 +203,41 @@ const corednsOnFargate: Rule = ({ fargateProfiles, coredns }) => {
     return problems;
 };
 
+/** The pinned Karpenter supports the cluster's Kubernetes version. */
+const karpenterVersion: Rule = ({ karpenter, kubernetesVersion }) => {
+    if (!karpenter || !kubernetesVersion) return [];
+    const problem = karpenterProblem(karpenter.version.replace(/^v/, ""), kubernetesVersion);
+    return problem ? [{ path: ["karpenter", "version"], message: `${problem} (platform:kubernetesVersion is "${kubernetesVersion}")` }] : [];
+};
+
+/** Node pools ask for instance families and sizes that exist, in the architectures they list. */
+const nodePoolRequirements: Rule = ({ karpenter }) =>
+    (karpenter?.nodePools ?? []).flatMap((pool, i) => {
+        const problems: Problem[] = [];
+        const at = (key: string, j?: number) => ["karpenter", "nodePools", i, key, ...(j === undefined ? [] : [j])];
+        const families = pool.instanceFamilies.filter((f, j) => {
+            if (isInstanceFamily(f)) return true;
+            problems.push({ path: at("instanceFamilies", j), message: `"${f}" is not an EC2 instance family` });
+            return false;
+        });
+        pool.instanceSizes.forEach((size, j) => {
+            if (families.length > 0 && !families.some((f) => sizesOf(f).has(size))) {
+                problems.push({ path: at("instanceSizes", j), message: `"${size}" is not a size of ${families.join(", ")}` });
+            }
+        });
+        for (const f of families) {
+            if (!pool.instanceSizes.some((size) => sizesOf(f).has(size))) {
+                problems.push({ path: at("instanceSizes"), message: `none of ${pool.instanceSizes.join(", ")} is a size of ${f}, so "${f}" adds no instance type` });
+            }
+            if (!pool.architectures.includes(architectureOf(f))) {
+                problems.push({ path: at("architectures"), message: `"${f}" is ${architectureOf(f)}, which the pool does not list (${pool.architectures.join(", ")})` });
+            }
+        }
+        return problems;
+    });
+
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
+    karpenterVersion, nodePoolRequirements,
 ];

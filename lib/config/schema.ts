@@ -1,51 +1,11 @@
 // The one schema of an environment's config: every `platform:` key (and `aws:region`) with its
 // type, default and description. Cross-field rules live in `rules.ts`.
 import { z } from "zod";
-import { isIpv4Cidr, prefixLength } from "../cidr";
+import { prefixLength } from "../cidr";
+import { addonsSchema, karpenterSchema } from "./addons";
+import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
+export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
-
-const cidr = (what: string) =>
-    z
-        .string({ error: `must be an IPv4 CIDR (${what})` })
-        .refine(isIpv4Cidr, { abort: true, error: (iss) => `${JSON.stringify(iss.input)} is not a valid IPv4 CIDR` });
-
-/** Top-level scalars arrive from `pulumi config` as strings; nested values arrive typed. */
-const int = (min: number, max: number) =>
-    z.preprocess(
-        (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
-        z
-            .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a number` })
-            .int({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number` })
-            .min(min, { error: (iss) => `${JSON.stringify(iss.input)} is below the minimum ${min}` })
-            .max(max, { error: (iss) => `${JSON.stringify(iss.input)} is above the maximum ${max}` }),
-    );
-
-const bool = () =>
-    z.preprocess(
-        (v) => (v === "true" ? true : v === "false" ? false : v),
-        z.boolean({ error: (iss) => `${JSON.stringify(iss.input)} is not true or false` }),
-    );
-
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-    z.enum(values, { error: (iss) => `${JSON.stringify(iss.input)} is not one of ${values.join(", ")}` });
-
-const dnsLabel = z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
-        error: (iss) => `${JSON.stringify(iss.input)} must be 2-20 lowercase letters, digits or hyphens, starting with a letter`,
-    });
-
-/** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-const retentionDays = z.preprocess(
-    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
-    z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-        error: (iss) => `${JSON.stringify(iss.input)} is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
-    }),
-);
 
 /** Interface endpoints every private cluster needs, whatever the config adds. */
 export const REQUIRED_INTERFACE_ENDPOINTS = [
@@ -67,9 +27,6 @@ const roleArn = z
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN` });
 
 const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
-
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity such as "100m" or "512Mi"` });
-const reserved = z.strictObject({ cpu: quantity, memory: quantity, "ephemeral-storage": quantity.optional() });
 
 const nodeGroup = z.strictObject({
     name: dnsLabel.describe("Node group name (suffix of the EKS node group name)."),
@@ -263,6 +220,8 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
+    karpenter: karpenterSchema,
+    addons: addonsSchema,
 });
 
 export type RawConfig = z.input<typeof configSchema>;

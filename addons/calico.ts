@@ -1,0 +1,104 @@
+// platform:addons:Calico: the tigera-operator chart with its Installation and APIServer.
+// calico-overlay mode: Calico CNI and IPAM, VXLAN, BGP off, one IP pool on the pod CIDR; pods on
+// the host network (and Fargate pods) keep VPC addresses. vpc-cni mode: network policy only.
+import * as pulumi from "@pulumi/pulumi";
+import type { PodNetworkMode } from "../lib/config/schema";
+import { CHARTS } from "../lib/versions";
+import type { AddonContext } from "./catalog";
+import { HelmRelease, type Values } from "./helmRelease";
+import { onAddonsPool } from "./placement";
+
+export const CALICO_NAMESPACE = "tigera-operator";
+
+export interface CalicoSettings {
+    podNetworkMode: PodNetworkMode;
+    podCidr: string;
+    blockSize: number;
+    apiServer: boolean;
+    production: boolean;
+}
+
+/** The `Installation` spec (the chart's `installation:` values, minus `enabled`). */
+export function installationSpec(s: CalicoSettings): Values {
+    const addons = onAddonsPool();
+    const common = {
+        kubernetesProvider: "EKS",
+        // Typha and kube-controllers sit with the other add-ons; calico-node runs on every node.
+        controlPlaneNodeSelector: addons.nodeSelector,
+        controlPlaneTolerations: addons.tolerations,
+        controlPlaneReplicas: s.production ? 2 : 1,
+    };
+    if (s.podNetworkMode === "vpc-cni") {
+        return { ...common, cni: { type: "AmazonVPC" }, calicoNetwork: { bgp: "Disabled" } };
+    }
+    return {
+        ...common,
+        cni: { type: "Calico", ipam: { type: "Calico" } },
+        calicoNetwork: {
+            bgp: "Disabled",
+            ipPools: [{
+                name: "default-ipv4-ippool",
+                cidr: s.podCidr,
+                blockSize: s.blockSize,
+                // VXLAN without BGP: the VPC routes only VPC addresses, so pod traffic is encapsulated between nodes.
+                encapsulation: "VXLAN",
+                // Pods leave the overlay with their node's VPC address.
+                natOutgoing: "Enabled",
+                nodeSelector: "all()",
+            }],
+        },
+    };
+}
+
+/** The `APIServer` spec: its webhooks on the host network in overlay mode (the control plane cannot reach overlay addresses). */
+export function apiServerSpec(s: CalicoSettings): Values {
+    const addons = onAddonsPool();
+    const overlay = s.podNetworkMode === "calico-overlay";
+    return {
+        apiServerDeployment: { spec: { template: { spec: { nodeSelector: addons.nodeSelector, tolerations: addons.tolerations } } } },
+        calicoWebhooksDeployment: {
+            spec: { template: { spec: { hostNetwork: overlay, nodeSelector: addons.nodeSelector, tolerations: addons.tolerations } } },
+        },
+    };
+}
+
+/** The chart's values. */
+export function calicoValues(s: CalicoSettings): Values {
+    const addons = onAddonsPool();
+    return {
+        installation: { enabled: true, ...installationSpec(s) },
+        apiServer: s.apiServer ? { enabled: true, ...apiServerSpec(s) } : { enabled: false },
+        // Flow logs aggregation and its UI are not part of this platform (yet): fewer pods, fewer images to mirror.
+        goldmane: { enabled: false },
+        whisker: { enabled: false },
+        // The operator pod itself (always on the host network): with the other add-ons.
+        nodeSelector: { "kubernetes.io/os": "linux", ...addons.nodeSelector },
+        tolerations: [...addons.tolerations, { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" }],
+    };
+}
+
+export class Calico extends pulumi.ComponentResource {
+    readonly release: HelmRelease;
+
+    constructor(name: string, ctx: AddonContext, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:addons:Calico", name, {}, opts);
+        const c = ctx.config;
+        const settings = pulumi.all([ctx.cluster.podNetworkMode, ctx.cluster.podCidr]).apply(([mode, podCidr]): CalicoSettings => ({
+            podNetworkMode: mode,
+            podCidr,
+            blockSize: c.podNetwork.blockSize,
+            apiServer: c.addons.calico.apiServer,
+            production: c.tier === "production",
+        }));
+        this.release = new HelmRelease(`${name}-calico`, {
+            releaseName: "calico",
+            chart: { ...CHARTS.calico, version: c.addons.calico.version ?? CHARTS.calico.version },
+            namespace: CALICO_NAMESPACE,
+            values: () => settings.apply(calicoValues),
+            overrides: c.addons.calico.values,
+            provider: ctx.provider,
+            tags: ctx.tags,
+        }, { parent: this });
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,109 @@
+// platform:addons:HelmRelease: every chart of the platform goes through here. A pinned chart,
+// its namespace, atomic upgrades with a timeout, typed values with the config's overrides merged
+// over them, and optionally an IAM role for the chart's service account (IRSA).
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import deepmerge from "deepmerge";
+import { managedPolicy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
+import type { ChartPin } from "../lib/versions";
+
+export type Values = Record<string, unknown>;
+
+/** The `dependsOn` of options as a list. */
+export function dependenciesOf(opts: pulumi.ResourceOptions | undefined): pulumi.Input<pulumi.Resource>[] {
+    const d = opts?.dependsOn;
+    if (d === undefined) return [];
+    return Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
+}
+
+/** Config overrides over the platform's values: objects merge key by key, arrays and scalars are replaced. */
+export function mergeValues(base: Values, overrides: Values): Values {
+    return deepmerge(base, overrides, { arrayMerge: (_, source: unknown[]) => source });
+}
+
+export interface ServiceAccountRole {
+    /** The chart's service account the role is bound to. */
+    serviceAccount: string;
+    /** The policy the chart documents, inline on the role. */
+    policy?: pulumi.Input<PolicyDocument>;
+    /** Several inline policies by name, for charts whose upstream splits its permissions. */
+    policies?: Record<string, pulumi.Input<PolicyDocument>>;
+    /** AWS managed policies by name, e.g. `AmazonEBSCSIDriverPolicy`. */
+    managedPolicies?: string[];
+}
+
+export interface OidcProvider {
+    oidcProviderArn: pulumi.Input<string>;
+    oidcProviderUrl: pulumi.Input<string>;
+}
+
+export interface HelmReleaseArgs {
+    /** Release name; default: the component's name. */
+    releaseName?: string;
+    chart: ChartPin;
+    namespace: string;
+    /** The platform's values; receives the service account role's ARN when there is one. */
+    values: (roleArn: pulumi.Output<string> | undefined) => pulumi.Input<Values>;
+    /** Overrides from the config (`platform:addons.<name>.values`). */
+    overrides?: Values;
+    serviceAccountRole?: ServiceAccountRole & { oidc: OidcProvider };
+    /** Seconds Helm waits for the release to become ready before it rolls back. */
+    timeoutSeconds?: number;
+    /** CRDs come from their own release (e.g. karpenter-crd), never from this one. */
+    skipCrds?: boolean;
+    /** Helm creates the namespace; false when the caller creates it first (e.g. for a Secret the chart references). Default: true. */
+    createNamespace?: boolean;
+    provider: k8s.Provider;
+    tags: Record<string, string>;
+}
+
+export class HelmRelease extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly roleArn: pulumi.Output<string> | undefined;
+
+    constructor(name: string, args: HelmReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:addons:HelmRelease", name, {}, opts);
+        let role: aws.iam.Role | undefined;
+        const iam: pulumi.Resource[] = [];
+        const sa = args.serviceAccountRole;
+        if (sa) {
+            role = new aws.iam.Role(`${name}-irsa`, {
+                description: `${args.chart.chart} (${args.namespace}/${sa.serviceAccount}) through IRSA`,
+                assumeRolePolicy: pulumi
+                    .all([sa.oidc.oidcProviderArn, sa.oidc.oidcProviderUrl])
+                    .apply(([arn, url]) => JSON.stringify(serviceAccountTrust(arn, url, args.namespace, sa.serviceAccount))),
+                tags: args.tags,
+            }, { parent: this });
+            iam.push(role);
+            if (sa.policy) {
+                iam.push(new aws.iam.RolePolicy(`${name}-irsa`, { role: role.id, policy: pulumi.output(sa.policy).apply((p) => JSON.stringify(p)) }, { parent: this }));
+            }
+            for (const [policyName, doc] of Object.entries(sa.policies ?? {})) {
+                iam.push(new aws.iam.RolePolicy(`${name}-irsa-${policyName}`, { role: role.id, name: policyName, policy: pulumi.output(doc).apply((p) => JSON.stringify(p)) }, { parent: this }));
+            }
+            for (const policyName of sa.managedPolicies ?? []) {
+                iam.push(new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managedPolicy(policyName) }, { parent: this }));
+            }
+        }
+        this.roleArn = role?.arn;
+
+        const oci = args.chart.repository.startsWith("oci://");
+        this.release = new k8s.helm.v3.Release(name, {
+            name: args.releaseName ?? name,
+            chart: oci ? `${args.chart.repository}/${args.chart.chart}` : args.chart.chart,
+            repositoryOpts: oci ? undefined : { repo: args.chart.repository },
+            version: args.chart.version,
+            namespace: args.namespace,
+            createNamespace: args.createNamespace ?? true,
+            atomic: true,
+            cleanupOnFail: true,
+            timeout: args.timeoutSeconds ?? 600,
+            maxHistory: 10,
+            skipCrds: args.skipCrds ?? false,
+            values: pulumi.output(args.values(this.roleArn)).apply((v) => mergeValues(v as Values, args.overrides ?? {})),
+        // Children do not inherit the component's dependsOn: the release waits for it explicitly.
+        }, { parent: this, provider: args.provider, dependsOn: [...dependenciesOf(opts), ...iam] });
+        this.registerOutputs({ roleArn: this.roleArn });
+    }
+}

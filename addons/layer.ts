@@ -1,0 +1,62 @@
+// Layer 3, the add-ons: Karpenter (every EC2 node), Calico, storage, and the third-party add-ons,
+// each behind an enable flag with a pinned version, in the order they need each other.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { clusterContract } from "../infra/cluster/contract";
+import { networkContract } from "../infra/network/contract";
+import { DEDICATED_TAINT_KEY } from "../lib/config/addons";
+import { defineLayer } from "../lib/layer";
+import { baseTags, clusterName } from "../lib/naming";
+import { Calico } from "./calico";
+import type { AddonContext, Foundation } from "./catalog";
+import { addonsContract } from "./contract";
+import { Karpenter } from "./karpenter";
+import { Storage } from "./storage";
+import { THIRD_PARTY } from "./thirdParty";
+
+export const layer = defineLayer({
+    name: "addons",
+    contract: addonsContract,
+    upstream: { network: networkContract, cluster: clusterContract },
+    run({ config: c, upstream: { network, cluster } }) {
+        const name = clusterName(c);
+        const tags = baseTags(c, "addons");
+        const provider = new k8s.Provider(`${name}-addons`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
+        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId: aws.getCallerIdentityOutput().accountId, provider, tags };
+
+        // Karpenter first: every other add-on's pods run on the nodes it launches.
+        const karpenter = new Karpenter(name, ctx);
+        // Calico needs nodes (its operator and node agents run on them); pods need Calico in overlay mode.
+        const calico = c.addons.calico.enabled ? new Calico(name, ctx, { dependsOn: [karpenter] }) : undefined;
+        const storage = new Storage(name, ctx, { dependsOn: [karpenter, ...(calico ? [calico] : [])] });
+
+        const installed = new Map<string, pulumi.Resource>();
+        const foundations: Record<Foundation, pulumi.Resource | undefined> = { karpenter, calico, storage };
+        for (const addon of THIRD_PARTY) {
+            if (!c.addons[addon.key].enabled) continue;
+            const dependsOn = addon.after.flatMap((d) => {
+                const r = d in foundations ? foundations[d as Foundation] : installed.get(d);
+                return r ? [r] : [];
+            });
+            installed.set(addon.key, addon.install(ctx, { dependsOn }));
+        }
+
+        const ingressClasses = [
+            ...(c.addons.loadBalancerController.enabled ? ["alb"] : []),
+            ...(c.addons.ingressNginx.enabled ? ["nginx"] : []),
+        ];
+        return {
+            nodeClassName: karpenter.nodeClassName,
+            nodePools: karpenter.nodePoolNames,
+            dedicatedTaintKey: pulumi.output(DEDICATED_TAINT_KEY),
+            ingressClasses: pulumi.output(ingressClasses),
+            defaultIngressClass: pulumi.output(ingressClasses[0]),
+            storageClasses: storage.storageClassNames,
+            defaultStorageClass: storage.defaultStorageClass,
+            networkPolicy: pulumi.output(c.addons.calico.enabled),
+            secretsStore: pulumi.output(c.addons.secretsStore.enabled),
+            monitoring: pulumi.output(c.addons.monitoring.enabled),
+        };
+    },
+});
