@@ -19,6 +19,7 @@ const loaded = new Set<string>();
 /** Every CRD in a folder of ../shared/crds, by `group/version/Kind`. */
 function loadCrds(folder: string): void {
     const dir = path.join(CRD_ROOT, folder);
+    if (!fs.existsSync(dir)) throw new Error(`the upstream CRDs are expected in ${dir} (../shared/crds beside this repository)`);
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
         const crd = YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Crd;
         for (const v of crd.spec.versions) {

@@ -1,0 +1,121 @@
+// Storage: the EBS and EFS CSI drivers and the Pod Identity agent as pinned EKS add-ons, IRSA
+// bound to the drivers' service accounts, encrypted storage classes, and the EFS file system.
+import { strict as assert } from "assert";
+import { csiConfiguration, EFS_CLASS, GP3_CLASS, reclaimPolicy } from "../addons/storage";
+import type { PlannedResource } from "../synth/engine";
+import { synthesize, type Plan } from "../synth/synth";
+import { configWith, layerOf, resourcesOf, synthEnv } from "./helpers";
+import { k8sProblems } from "./schemas";
+
+const inputs = (r: PlannedResource) => r.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const addonOf = (plan: Plan, name: string) => resourcesOf(plan, "addons", "aws:eks/addon:Addon").find((r) => inputs(r).addonName === name);
+const storageClass = (plan: Plan, name: string) =>
+    resourcesOf(plan, "addons", "kubernetes:storage.k8s.io/v1:StorageClass").find((r) => inputs(r).metadata.name === name);
+/** The role an ARN names (the engine names a role `<resource name>-<suffix>`). */
+const roleOf = (plan: Plan, arn: string) => resourcesOf(plan, "addons", "aws:iam/role:Role").find((r) => arn.includes(`role/${r.name}-`));
+
+describe("storage", () => {
+    let dev: Plan;
+    let prod: Plan;
+    before(async () => {
+        dev = await synthEnv("dev");
+        prod = await synthEnv("prod");
+    });
+
+    it("installs the EBS CSI, EFS CSI and Pod Identity add-ons at their pinned versions for the cluster's Kubernetes version", () => {
+        // prod runs 1.35, dev 1.36: one build serves both.
+        for (const plan of [dev, prod]) {
+            assert.equal(inputs(addonOf(plan, "aws-ebs-csi-driver")!).addonVersion, "v1.66.0-eksbuild.1");
+            assert.equal(inputs(addonOf(plan, "aws-efs-csi-driver")!).addonVersion, "v3.3.0-eksbuild.1");
+            assert.equal(inputs(addonOf(plan, "eks-pod-identity-agent")!).addonVersion, "v1.4.0-eksbuild.2");
+        }
+    });
+
+    it("binds each CSI driver's role to its controller service account only (IRSA)", () => {
+        for (const [addon, sa, managed] of [
+            ["aws-ebs-csi-driver", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"],
+            ["aws-efs-csi-driver", "efs-csi-controller-sa", "service-role/AmazonEFSCSIDriverPolicy"],
+        ]) {
+            const arn: string = inputs(addonOf(prod, addon)!).serviceAccountRoleArn;
+            const role = roleOf(prod, arn);
+            assert.ok(role, `${addon} has a role`);
+            const trust = JSON.parse(inputs(role).assumeRolePolicy);
+            const statement = trust.Statement[0];
+            assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
+            assert.match(statement.Principal.Federated, /:oidc-provider\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\//);
+            const conditions = statement.Condition.StringEquals;
+            const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"));
+            assert.deepEqual(sub?.[1], `system:serviceaccount:kube-system:${sa}`);
+            assert.ok(Object.entries(conditions).some(([k, v]) => k.endsWith(":aud") && v === "sts.amazonaws.com"));
+            const attachment = resourcesOf(prod, "addons", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").find((r) => r.parent === role.parent && r.name === role.name);
+            assert.equal(inputs(attachment!).policyArn, `arn:aws:iam::aws:policy/${managed}`);
+        }
+    });
+
+    it("the default gp3 class is encrypted with the platform key, binds in the pod's zone, and retains volumes in prod only", () => {
+        const kmsKeyArn = layerOf(prod, "cluster").outputs.kmsKeyArn;
+        for (const [plan, reclaim] of [[prod, "Retain"], [dev, "Delete"]] as const) {
+            const sc = inputs(storageClass(plan, GP3_CLASS)!);
+            assert.equal(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
+            assert.equal(sc.provisioner, "ebs.csi.aws.com");
+            assert.equal(sc.parameters.type, "gp3");
+            assert.equal(sc.parameters.encrypted, "true");
+            assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
+            assert.equal(sc.reclaimPolicy, reclaim);
+        }
+        assert.equal(inputs(storageClass(prod, GP3_CLASS)!).parameters.kmsKeyId, kmsKeyArn);
+        assert.equal(reclaimPolicy(true), "Retain");
+    });
+
+    it("the efs class provisions access points on an encrypted, protected (prod) file system with a mount target per zone", () => {
+        const fs = resourcesOf(prod, "addons", "aws:efs/fileSystem:FileSystem")[0];
+        assert.equal(inputs(fs).encrypted, true);
+        assert.equal(inputs(fs).kmsKeyId, layerOf(prod, "cluster").outputs.kmsKeyArn);
+        assert.equal(fs.protect, true);
+        assert.equal(resourcesOf(dev, "addons", "aws:efs/fileSystem:FileSystem")[0].protect, false);
+        const targets = resourcesOf(prod, "addons", "aws:efs/mountTarget:MountTarget");
+        const subnets = layerOf(prod, "network").outputs.privateSubnetIds as string[];
+        assert.deepEqual(targets.map((t) => inputs(t).subnetId).sort(), [...subnets].sort());
+        const sc = inputs(storageClass(prod, EFS_CLASS)!);
+        assert.equal(sc.provisioner, "efs.csi.aws.com");
+        assert.equal(sc.parameters.provisioningMode, "efs-ap");
+        assert.match(sc.parameters.fileSystemId, /^fs-/);
+        assert.equal(sc.reclaimPolicy, "Retain");
+    });
+
+    it("lets NFS in from the VPC only", () => {
+        const rule = inputs(resourcesOf(prod, "addons", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find((r) => inputs(r).fromPort === 2049)!);
+        assert.equal(rule.toPort, 2049);
+        assert.equal(rule.cidrIpv4, "10.30.0.0/16");
+    });
+
+    it("places the CSI controllers with the add-ons and the node plugins on every node", () => {
+        const config = JSON.parse(inputs(addonOf(prod, "aws-ebs-csi-driver")!).configurationValues);
+        assert.deepEqual(config, csiConfiguration());
+        assert.equal(config.controller.nodeSelector["karpenter.sh/nodepool"], "addons");
+        assert.equal(config.node.tolerateAllTaints, true);
+    });
+
+    it("storage classes are valid Kubernetes objects", async () => {
+        for (const name of [GP3_CLASS, EFS_CLASS]) {
+            const { metadata, ...rest } = inputs(storageClass(prod, name)!);
+            assert.deepEqual(await k8sProblems({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata, ...rest }), [], name);
+        }
+    });
+
+    it("exports the storage classes, gp3 as the default", () => {
+        assert.deepEqual(layerOf(prod, "addons").outputs.storageClasses, [GP3_CLASS, EFS_CLASS]);
+        assert.equal(layerOf(prod, "addons").outputs.defaultStorageClass, GP3_CLASS);
+    });
+
+    it("a disabled driver leaves nothing behind: no add-on, role, file system or class", async () => {
+        const { plan } = await synthesize(configWith({ "platform:addons": { efsCsi: { enabled: false } } }));
+        assert.equal(addonOf(plan, "aws-efs-csi-driver"), undefined);
+        assert.deepEqual(resourcesOf(plan, "addons", "aws:efs/fileSystem:FileSystem"), []);
+        assert.deepEqual(resourcesOf(plan, "addons", "aws:efs/mountTarget:MountTarget"), []);
+        assert.equal(storageClass(plan, EFS_CLASS), undefined);
+        assert.ok(!resourcesOf(plan, "addons", "aws:iam/role:Role").some((r) => r.name.includes("efs")));
+        assert.deepEqual(layerOf(plan, "addons").outputs.storageClasses, [GP3_CLASS]);
+    });
+});
