@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PodNetworkMode } from "../lib/config/schema";
 import { CHARTS } from "../lib/versions";
 import type { AddonContext } from "./catalog";
-import { HelmRelease, type Values } from "./helmRelease";
+import { dependenciesOf, HelmRelease, type Values } from "./helmRelease";
 import { onAddonsPool } from "./placement";
 
 export const CALICO_NAMESPACE = "tigera-operator";
@@ -98,7 +98,7 @@ export class Calico extends pulumi.ComponentResource {
             overrides: c.addons.calico.values,
             provider: ctx.provider,
             tags: ctx.tags,
-        }, { parent: this });
+        }, { parent: this, dependsOn: dependenciesOf(opts) });
         this.registerOutputs({});
     }
 }

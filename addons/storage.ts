@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./catalog";
+import { dependenciesOf } from "./helmRelease";
 import { onAddonsPool } from "./placement";
 
 export const GP3_CLASS = "gp3";
@@ -50,6 +51,8 @@ export class Storage extends pulumi.ComponentResource {
         const c = ctx.config;
         const production = c.tier === "production";
         const classes: string[] = [];
+        // Children do not inherit the component's dependsOn: the drivers' pods need the nodes and the network first.
+        const upstream = dependenciesOf(opts);
         const version = (addon: EksAddonName, override: string | undefined) =>
             override ?? ctx.cluster.kubernetesVersion.apply((v) => EKS_ADDON_VERSIONS[v]?.[addon] ?? fail(`no pinned ${addon} add-on version for Kubernetes ${v} (lib/versions.ts)`));
 
@@ -62,7 +65,7 @@ export class Storage extends pulumi.ComponentResource {
                 resolveConflictsOnUpdate: "OVERWRITE",
                 tags: ctx.tags,
                 ...extra,
-            }, { parent: this, dependsOn });
+            }, { parent: this, dependsOn: [...upstream, ...dependsOn] });
 
         if (c.addons.podIdentityAgent.enabled) {
             addon("eks-pod-identity-agent", version("podIdentityAgent", c.addons.podIdentityAgent.version), {});

@@ -1,6 +1,7 @@
 // IAM helpers shared by the layers: policy documents as typed values, trust policies, managed policies.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { PodNetworkMode } from "./config/schema";
 
 export interface Statement {
     Sid?: string;
@@ -59,4 +60,14 @@ export function serviceAccountTrust(oidcProviderArn: string, oidcProviderUrl: st
             },
         },
     });
+}
+
+/** AWS managed policies of a node role (node groups, Karpenter); the VPC CNI's only where the VPC CNI assigns pod addresses. */
+export function nodeRolePolicies(mode: PodNetworkMode): string[] {
+    return [
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEC2ContainerRegistryPullOnly",
+        "AmazonSSMManagedInstanceCore",
+        ...(mode === "vpc-cni" ? ["AmazonEKS_CNI_Policy"] : []),
+    ];
 }

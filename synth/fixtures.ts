@@ -141,6 +141,8 @@ export const RESOURCE_FIXTURES: Record<string, ResourceFixture> = {
     "awsx:ec2:Vpc": awsxVpc,
     "eks:index:Cluster": eksCluster,
     "eks:index:ManagedNodeGroup": eksManagedNodeGroup,
+    // A generated secret: deterministic, so tests can look for it where it must not appear.
+    "random:index/randomPassword:RandomPassword": (args) => ({ state: { ...args.inputs, result: `pw-${hex(`password/${args.name}`, 24)}` } }),
 };
 
 /** Data sources the program calls. Any other call fails the synth. */

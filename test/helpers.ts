@@ -49,9 +49,12 @@ export function envConfig(env: string): PlatformConfig {
     return loadConfigFile(path.join(REPO_ROOT, `Pulumi.${env}.yaml`));
 }
 
-/** The layered plan of a `Pulumi.<env>.yaml` of the repository. */
-export async function synthEnv(env: string): Promise<Plan> {
-    return (await synthesize(envConfig(env))).plan;
+const plans = new Map<string, Promise<Plan>>();
+
+/** The layered plan of a `Pulumi.<env>.yaml` of the repository, synthesized once per test run (treat it as read-only). */
+export function synthEnv(env: string): Promise<Plan> {
+    if (!plans.has(env)) plans.set(env, synthesize(envConfig(env)).then((r) => r.plan));
+    return plans.get(env) as Promise<Plan>;
 }
 
 export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {

@@ -50,7 +50,7 @@ export function specProblems(folder: string, apiVersion: string, kind: string, s
 }
 
 /** The problems of a built-in Kubernetes object, per kubernetes-models (ESM-only, hence the dynamic import). */
-export async function k8sProblems(object: { apiVersion: string; kind: string }): Promise<string[]> {
+export async function k8sProblems(object: { apiVersion: string; kind: string; [key: string]: unknown }): Promise<string[]> {
     const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["", object.apiVersion];
     const modulePath = group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
     const models = (await import(modulePath)) as Record<string, new (o: object) => { validate(): void }>;

@@ -5,7 +5,7 @@ import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { PlatformConfig, PodNetworkMode } from "../../lib/config/schema";
-import { roleWithPolicies, serviceTrust } from "../../lib/iam";
+import { nodeRolePolicies, roleWithPolicies, serviceTrust } from "../../lib/iam";
 
 export type NodeGroupSpec = PlatformConfig["nodeGroups"][number];
 
@@ -19,16 +19,6 @@ export interface ManagedNodeGroupArgs {
     kmsKeyArn: pulumi.Input<string>;
     podNetworkMode: PodNetworkMode;
     tags: Record<string, string>;
-}
-
-/** The managed policies a node needs; the CNI policy only when the VPC CNI runs on it. */
-export function nodePolicies(mode: PodNetworkMode): string[] {
-    return [
-        "AmazonEKSWorkerNodePolicy",
-        "AmazonEC2ContainerRegistryPullOnly",
-        "AmazonSSMManagedInstanceCore",
-        ...(mode === "vpc-cni" ? ["AmazonEKS_CNI_Policy"] : []),
-    ];
 }
 
 export const isBottlerocket = (spec: Pick<NodeGroupSpec, "amiType">): boolean => spec.amiType.startsWith("BOTTLEROCKET");
@@ -79,7 +69,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
         const role = roleWithPolicies(`${name}-node`, {
             description: `Nodes of the ${spec.name} node group of ${args.clusterName}`,
             assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
-            managedPolicies: nodePolicies(args.podNetworkMode),
+            managedPolicies: nodeRolePolicies(args.podNetworkMode),
             tags: args.tags,
         }, { parent: this });
 

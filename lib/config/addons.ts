@@ -138,6 +138,7 @@ export const addonsSchema = z
         }), "Loki (logs), storing in an encrypted S3 bucket"),
         secretsStore: optionalAddon(helmAddon(true, "the Secrets Store CSI driver with the AWS provider (Secrets Manager secrets as files)").extend({
             providerVersion: exactVersion.optional().describe("AWS provider chart version; default: the pin in `lib/versions.ts`."),
+            providerValues: z.record(z.string(), z.unknown()).default({}).describe("Helm values of the AWS provider chart, merged over the platform's (`values` are the driver's)."),
         }), "the Secrets Store CSI driver with the AWS provider (Secrets Manager secrets as files)"),
         nodeLocalDns: helm(false, "NodeLocal DNSCache (for large clusters: avoids DNS throttling)"),
         vpa: helm(false, "the Vertical Pod Autoscaler (recommendations only by default)"),

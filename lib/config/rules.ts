@@ -205,7 +205,8 @@ const corednsOnFargate: Rule = ({ fargateProfiles, coredns }) => {
 
 /** The pinned Karpenter supports the cluster's Kubernetes version. */
 const karpenterVersion: Rule = ({ karpenter, kubernetesVersion }) => {
-    if (!karpenter || !kubernetesVersion) return [];
+    // A version EKS does not offer is reported once, by supportedVersion.
+    if (!karpenter || !kubernetesVersion || !EKS_VERSIONS[kubernetesVersion]) return [];
     const problem = karpenterProblem(karpenter.version.replace(/^v/, ""), kubernetesVersion);
     return problem ? [{ path: ["karpenter", "version"], message: `${problem} (platform:kubernetesVersion is "${kubernetesVersion}")` }] : [];
 };

@@ -1,0 +1,159 @@
+// platform:addons:Karpenter: everything Karpenter needs to launch every EC2 node of the platform.
+// AWS: the controller's IRSA role (six policies, as upstream), the node role with its instance
+// profile and EC2_LINUX access entry, the interruption queue and its EventBridge rules, and the
+// discovery tag on the cluster security group. Kubernetes: the karpenter-crd and karpenter
+// releases (the controller on Fargate), the default EC2NodeClass and the config's NodePools.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AccessMappings } from "../../infra/cluster/access";
+import { managedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
+import { KARPENTER_REPOSITORY, type ChartPin } from "../../lib/versions";
+import type { AddonContext } from "../catalog";
+import { HelmRelease } from "../helmRelease";
+import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, controllerValues, fargateProblem } from "./controller";
+import { CONTROLLER_POLICY_NAMES, controllerPolicies } from "./iam";
+import { InterruptionQueue } from "./interruption";
+import { DEFAULT_NODE_CLASS, DISCOVERY_TAG, ec2NodeClass, nodePool } from "./nodes";
+
+export * from "./controller";
+export * from "./iam";
+export * from "./interruption";
+export * from "./nodes";
+
+/** The inline policy names of the controller role (upstream's managed policy names, less the cluster). */
+export const controllerPolicyName = (name: (typeof CONTROLLER_POLICY_NAMES)[number]): string => `KarpenterController${name}Policy`;
+
+const missing = (what: string): never => {
+    throw new Error(`Karpenter: ${what} is missing`);
+};
+
+export class Karpenter extends pulumi.ComponentResource {
+    /** The default EC2NodeClass: a workload's own pool references it. */
+    readonly nodeClassName: pulumi.Output<string>;
+    readonly nodePoolNames: pulumi.Output<string[]>;
+    readonly nodeRoleArn: pulumi.Output<string>;
+    readonly instanceProfileName: pulumi.Output<string>;
+    readonly interruptionQueueName: pulumi.Output<string>;
+    /** The controller's Helm release: whatever needs Karpenter's CRDs or nodes waits for it. */
+    readonly release: HelmRelease;
+
+    constructor(name: string, ctx: AddonContext, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:addons:Karpenter", name, {}, opts);
+        const k = ctx.config.karpenter;
+        const cluster = ctx.clusterName;
+        const tags = ctx.tags;
+        const parent = { parent: this };
+
+        // The controller must run before any node exists, so only Fargate can run it.
+        const onFargate = ctx.cluster.fargateSelectors.apply((selectors) => {
+            const problem = fargateProblem(selectors);
+            if (problem) throw new Error(`Karpenter (${name}): ${problem}`);
+            return true;
+        });
+
+        const nodeRole = new aws.iam.Role(`${name}-karpenter-node`, {
+            description: `Nodes Karpenter launches in ${cluster}`,
+            assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
+            tags,
+        }, parent);
+        // One resource whatever the pod network mode, so the plan's shape does not depend on an
+        // upstream output; only its list does (the CNI policy in vpc-cni mode).
+        const nodePolicies = new aws.iam.RolePolicyAttachmentsExclusive(`${name}-karpenter-node`, {
+            roleName: nodeRole.name,
+            policyArns: ctx.cluster.podNetworkMode.apply((mode) => nodeRolePolicies(mode).map(managedPolicy)),
+        }, parent);
+        // Created up front: a private VPC has no IAM endpoint through which Karpenter could create it.
+        const instanceProfile = new aws.iam.InstanceProfile(`${name}-karpenter-node`, { role: nodeRole.name, tags }, parent);
+        // An EC2_LINUX access entry works in both API and API_AND_CONFIG_MAP modes; "API" keeps this
+        // layer from writing aws-auth, whose mapRoles the cluster layer owns (a second writer drops its mappings).
+        const nodeAccess = new AccessMappings(`${name}-karpenter`, {
+            clusterName: cluster,
+            mode: "API",
+            identities: [{ kind: "ec2-node", name: "karpenter-node", roleArn: nodeRole.arn }],
+            tags,
+        }, parent);
+
+        const interruption = new InterruptionQueue(`${name}-karpenter`, { queueName: `${cluster}-karpenter`, tags }, parent);
+        // securityGroupSelectorTerms find the cluster security group by this tag.
+        const securityGroupTag = new aws.ec2.Tag(`${name}-karpenter-discovery`, {
+            resourceId: ctx.cluster.clusterSecurityGroupId,
+            key: DISCOVERY_TAG,
+            value: cluster,
+        }, parent);
+
+        const policies = pulumi
+            .all([aws.getPartitionOutput({}, parent).partition, ctx.accountId, nodeRole.arn, interruption.queue.arn])
+            .apply(([partition, accountId, nodeRoleArn, interruptionQueueArn]) =>
+                controllerPolicies({ partition, region: ctx.config.region, accountId, clusterName: cluster, nodeRoleArn, interruptionQueueArn }));
+        const policyInputs: Record<string, pulumi.Output<PolicyDocument>> = Object.fromEntries(
+            CONTROLLER_POLICY_NAMES.map((p) => [controllerPolicyName(p), policies.apply((all) => all[p])]),
+        );
+
+        const chart = (chartName: string): ChartPin => ({ chart: chartName, repository: KARPENTER_REPOSITORY, version: k.version });
+        // CRDs from their own release: Helm never upgrades the CRDs a chart ships in crds/.
+        const crds = new HelmRelease(`${name}-karpenter-crd`, {
+            releaseName: "karpenter-crd",
+            chart: chart("karpenter-crd"),
+            namespace: KARPENTER_NAMESPACE,
+            values: () => ({}),
+            provider: ctx.provider,
+            tags,
+        }, parent);
+        this.release = new HelmRelease(`${name}-karpenter`, {
+            releaseName: "karpenter",
+            chart: chart("karpenter"),
+            namespace: KARPENTER_NAMESPACE,
+            skipCrds: true,
+            overrides: k.values,
+            serviceAccountRole: {
+                serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+                policies: policyInputs,
+                oidc: { oidcProviderArn: ctx.cluster.oidcProviderArn, oidcProviderUrl: ctx.cluster.oidcProviderUrl },
+            },
+            values: (roleArn) =>
+                pulumi
+                    .all([roleArn ?? missing("the controller's IRSA role"), ctx.cluster.endpoint, interruption.queue.name, ctx.network.egress, onFargate])
+                    .apply(([arn, clusterEndpoint, interruptionQueue, egress]) =>
+                        controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", roleArn: arn, replicas: k.replicas })),
+            provider: ctx.provider,
+            tags,
+        }, { parent: this, dependsOn: [crds, nodePolicies] });
+
+        // Node class and pools depend on the release: a destroy removes them first, Karpenter drains
+        // and terminates their nodes, and only then is Karpenter itself removed. They also wait for
+        // the nodes' access entry and the security group tag, without which a node cannot join.
+        const spec = pulumi
+            .all([instanceProfile.name, ctx.cluster.kmsKeyArn, ctx.cluster.podNetworkMode, ctx.cluster.prefixDelegation])
+            .apply(([profile, kmsKeyArn, podNetworkMode, prefixDelegation]) =>
+                ec2NodeClass(k, { clusterName: cluster, instanceProfile: profile, kmsKeyArn, podNetworkMode, prefixDelegation, tags }).spec);
+        const nodeClass = new k8s.apiextensions.CustomResource(`${name}-karpenter-${DEFAULT_NODE_CLASS}`, {
+            apiVersion: "karpenter.k8s.aws/v1",
+            kind: "EC2NodeClass",
+            metadata: { name: DEFAULT_NODE_CLASS },
+            spec,
+        }, { parent: this, provider: ctx.provider, dependsOn: [this.release, nodeAccess, securityGroupTag] });
+
+        const pools = k.nodePools.map((pool) => {
+            const manifest = nodePool(pool, DEFAULT_NODE_CLASS);
+            return new k8s.apiextensions.CustomResource(`${name}-karpenter-${pool.name}`, manifest, {
+                parent: this,
+                provider: ctx.provider,
+                dependsOn: [this.release, nodeClass],
+            });
+        });
+
+        this.nodeClassName = nodeClass.metadata.name;
+        this.nodePoolNames = pulumi.all(pools.map((p) => p.metadata.name));
+        this.nodeRoleArn = nodeRole.arn;
+        this.instanceProfileName = instanceProfile.name;
+        this.interruptionQueueName = interruption.queue.name;
+        this.registerOutputs({
+            nodeClassName: this.nodeClassName,
+            nodePoolNames: this.nodePoolNames,
+            nodeRoleArn: this.nodeRoleArn,
+            instanceProfileName: this.instanceProfileName,
+            interruptionQueueName: this.interruptionQueueName,
+        });
+    }
+}

@@ -1,0 +1,58 @@
+// ingress-nginx: retired upstream in March 2026 (4.15.1 is the final release, no more fixes). It
+// stays available for workloads that still need it, off by default, behind an NLB; the load
+// balancer controller's `alb` class remains the cluster's default IngressClass.
+import * as pulumi from "@pulumi/pulumi";
+import type { Addon } from "../catalog";
+import { apiReachable, onAddonsPool } from "../placement";
+import { CHARTS } from "../../lib/versions";
+import { addonRelease, replicasFor, type Upstream } from "./common";
+
+export const NGINX_INGRESS_CLASS = "nginx";
+export const INGRESS_NGINX_RETIRED =
+    "ingress-nginx is enabled: its upstream project retired in March 2026 and receives no more fixes, security fixes included. " +
+    "Prefer the AWS Load Balancer Controller (IngressClass `alb`, the default) and plan the migration.";
+/** The admission webhook's port (chart `controller.admissionWebhooks.port`). */
+const WEBHOOK_PORT = 8443;
+
+/** NLB through the load balancer controller, `ip` targets; internal when the environment has no internet egress. */
+export function nlbAnnotations(egress: Upstream["egress"]): Record<string, string> {
+    return {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": egress === "none" ? "internal" : "internet-facing",
+    };
+}
+
+export function ingressNginxValues(replicas: number, up: Upstream) {
+    const api = apiReachable(up.podNetworkMode, "ingressNginx", WEBHOOK_PORT);
+    return {
+        controller: {
+            kind: "Deployment",
+            replicaCount: replicas,
+            // The chart creates a PodDisruptionBudget when it runs more than one replica.
+            minAvailable: 1,
+            ...onAddonsPool(),
+            ingressClassResource: { name: NGINX_INGRESS_CLASS, enabled: true, default: false },
+            service: { type: "LoadBalancer", annotations: nlbAnnotations(up.egress) },
+            hostNetwork: api.hostNetwork,
+            dnsPolicy: api.dnsPolicy,
+            admissionWebhooks: { enabled: true, port: api.port },
+        },
+    };
+}
+
+export const ingressNginx: Addon = {
+    key: "ingressNginx",
+    // Its Service becomes an NLB through the load balancer controller's webhook.
+    after: ["karpenter", "calico", "loadBalancerController"],
+    install: (ctx, opts) => {
+        pulumi.log.warn(INGRESS_NGINX_RETIRED);
+        return addonRelease(ctx, `${ctx.clusterName}-ingress-nginx`, {
+            key: "ingressNginx",
+            pin: CHARTS.ingressNginx,
+            releaseName: "ingress-nginx",
+            namespace: "ingress-nginx",
+            values: (up) => ingressNginxValues(replicasFor(ctx), up),
+        }, opts);
+    },
+};

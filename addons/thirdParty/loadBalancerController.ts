@@ -1,0 +1,65 @@
+// The AWS Load Balancer Controller: the default ingress path. ALBs for Ingresses (IngressClass
+// `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
+// makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
+import type { Addon } from "../catalog";
+import { apiReachable, HOST_PORTS, onAddonsPool } from "../placement";
+import { CHARTS } from "../../lib/versions";
+import { addonRelease, irsaAnnotations, isProduction, replicasFor, type Upstream } from "./common";
+import { LOAD_BALANCER_CONTROLLER_POLICY } from "./loadBalancerControllerPolicy";
+
+export const LBC_NAMESPACE = "kube-system";
+export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+export const ALB_INGRESS_CLASS = "alb";
+/** The controller's webhook port (chart `webhookBindPort`). */
+const WEBHOOK_PORT = 9443;
+
+export interface LoadBalancerControllerSettings {
+    clusterName: string;
+    region: string;
+    replicas: number;
+    production: boolean;
+}
+
+export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: Upstream) {
+    const api = apiReachable(up.podNetworkMode, "loadBalancerController", WEBHOOK_PORT);
+    // Without internet egress Shield, WAF and WAFv2 have no VPC endpoints: the controller must not call them.
+    const edgeServices = up.egress !== "none";
+    return {
+        clusterName: s.clusterName,
+        region: s.region,
+        // Set explicitly: pods may not reach the instance metadata service.
+        vpcId: up.vpcId,
+        replicaCount: s.replicas,
+        ...onAddonsPool(),
+        podDisruptionBudget: s.production ? { maxUnavailable: 1 } : {},
+        serviceAccount: { create: true, name: LBC_SERVICE_ACCOUNT, annotations: irsaAnnotations(up.roleArn) },
+        ingressClass: ALB_INGRESS_CLASS,
+        createIngressClassResource: true,
+        ingressClassConfig: { default: true },
+        defaultTargetType: "ip",
+        enableServiceMutatorWebhook: true,
+        enableShield: edgeServices,
+        enableWaf: edgeServices,
+        enableWafv2: edgeServices,
+        hostNetwork: api.hostNetwork,
+        dnsPolicy: api.dnsPolicy,
+        webhookBindPort: api.port,
+        ...(api.hostNetwork ? { metricsBindAddr: `:${HOST_PORTS.loadBalancerControllerMetrics}` } : {}),
+    };
+}
+
+export const loadBalancerController: Addon = {
+    key: "loadBalancerController",
+    // Its webhooks must be reachable (Calico) before anything creates a Service or an Ingress.
+    after: ["karpenter", "calico"],
+    install: (ctx, opts) =>
+        addonRelease(ctx, `${ctx.clusterName}-aws-load-balancer-controller`, {
+            key: "loadBalancerController",
+            pin: CHARTS.loadBalancerController,
+            releaseName: "aws-load-balancer-controller",
+            namespace: LBC_NAMESPACE,
+            serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, policy: LOAD_BALANCER_CONTROLLER_POLICY },
+            values: (up) =>
+                loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx) }, up),
+        }, opts),
+};

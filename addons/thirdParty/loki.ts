@@ -1,0 +1,141 @@
+// platform:addons:Loki: logs in S3. Two buckets (chunks and index; ruler), each encrypted with the
+// platform's KMS key, versioned, private and TLS-only; chunks expire after the retention. Loki's
+// service account reaches only its buckets (IRSA). One binary in development, the simple
+// scalable deployment (read, write, backend) in production.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policy, type PolicyDocument } from "../../lib/iam";
+import { CHARTS } from "../../lib/versions";
+import type { Addon, AddonContext } from "../catalog";
+import { everyNode, onAddonsPool } from "../placement";
+import { GP3_CLASS } from "../storage";
+import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type Upstream } from "./common";
+
+export const LOKI_NAMESPACE = "loki";
+export const LOKI_SERVICE_ACCOUNT = "loki";
+
+export type LokiBucketPurpose = "chunks" | "ruler";
+
+/** S3 ARNs of the `aws` partition (as lib/iam's managed policies). */
+const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+
+/** What the Loki guide's `LokiS3AccessPolicy` grants, on these buckets only, and the key that encrypts them. */
+export function lokiS3Policy(buckets: string[], kmsKeyArn: string): PolicyDocument {
+    return policy(
+        {
+            Sid: "LokiStorage",
+            Effect: "Allow",
+            Action: ["s3:ListBucket", "s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+            Resource: buckets.flatMap((b) => [bucketArn(b), `${bucketArn(b)}/*`]),
+        },
+        { Sid: "LokiStorageKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: kmsKeyArn },
+    );
+}
+
+/** Refuses every request to the bucket that does not use TLS. */
+export function tlsOnlyPolicy(bucket: string): PolicyDocument {
+    return policy({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn(bucket), `${bucketArn(bucket)}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+}
+
+export interface LokiSettings {
+    production: boolean;
+    region: string;
+    retentionDays: number;
+    buckets: Record<LokiBucketPurpose, string>;
+}
+
+export function lokiValues(s: LokiSettings, up: Upstream) {
+    const pool = onAddonsPool();
+    const persistence = { storageClass: GP3_CLASS };
+    // Simple scalable in production: writes are replicated three times (a quorum of two survives a lost pod).
+    const scalable = s.production;
+    return {
+        deploymentMode: scalable ? "SimpleScalable" : "SingleBinary",
+        loki: {
+            auth_enabled: false,
+            commonConfig: { replication_factor: scalable ? 3 : 1 },
+            schemaConfig: {
+                configs: [{ from: "2024-04-01", store: "tsdb", object_store: "s3", schema: "v13", index: { prefix: "loki_index_", period: "24h" } }],
+            },
+            storage: { type: "s3", bucketNames: { chunks: s.buckets.chunks, ruler: s.buckets.ruler }, s3: { region: s.region } },
+            limits_config: { retention_period: `${s.retentionDays * 24}h` },
+            compactor: { retention_enabled: true, delete_request_store: "s3" },
+        },
+        serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: irsaAnnotations(up.roleArn) },
+        singleBinary: { replicas: scalable ? 0 : 1, ...pool, persistence },
+        write: { replicas: scalable ? 3 : 0, ...pool, persistence },
+        read: { replicas: scalable ? 2 : 0, ...pool },
+        backend: { replicas: scalable ? 2 : 0, ...pool, persistence },
+        gateway: { replicas: scalable ? 2 : 1, ...pool },
+        chunksCache: { enabled: scalable, ...pool, allocatedMemory: 2048 },
+        resultsCache: { enabled: scalable, ...pool },
+        lokiCanary: { tolerations: everyNode().tolerations },
+        minio: { enabled: false },
+    };
+}
+
+class Loki extends AddonGroup {
+    constructor(ctx: AddonContext, opts: Parameters<Addon["install"]>[1]) {
+        const name = `${ctx.clusterName}-loki`;
+        super("Loki", name, opts);
+        const config = ctx.config.addons.loki;
+        const production = isProduction(ctx);
+        const chunks = this.bucket(ctx, `${name}-chunks`, production, config.retentionDays);
+        const ruler = this.bucket(ctx, `${name}-ruler`, production);
+        addonRelease(ctx, name, {
+            key: "loki",
+            pin: CHARTS.loki,
+            releaseName: "loki",
+            namespace: LOKI_NAMESPACE,
+            serviceAccountRole: {
+                serviceAccount: LOKI_SERVICE_ACCOUNT,
+                policy: pulumi.all([chunks.bucket, ruler.bucket, ctx.cluster.kmsKeyArn]).apply(([c, r, key]) => lokiS3Policy([c, r], key)),
+            },
+            values: (up) =>
+                pulumi.all([chunks.bucket, ruler.bucket]).apply(([c, r]) =>
+                    lokiValues({ production, region: ctx.config.region, retentionDays: config.retentionDays, buckets: { chunks: c, ruler: r } }, up)),
+        }, this.child(opts, [chunks.ready, ruler.ready]));
+    }
+
+    /** An encrypted, versioned, private, TLS-only bucket; its objects expire after `expireDays` when given. */
+    private bucket(ctx: AddonContext, name: string, production: boolean, expireDays?: number) {
+        const child = { parent: this };
+        // Bucket names are global: the account makes them unique.
+        const bucket = new aws.s3.Bucket(name, { bucket: pulumi.interpolate`${name}-${ctx.accountId}`, forceDestroy: !production, tags: ctx.tags }, { ...child, protect: production });
+        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ctx.cluster.kmsKeyArn }, bucketKeyEnabled: true }],
+        }, child);
+        new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
+            bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+        }, child);
+        const tlsOnly = new aws.s3.BucketPolicy(name, { bucket: bucket.id, policy: bucket.bucket.apply((b) => JSON.stringify(tlsOnlyPolicy(b))) }, { ...child, dependsOn: [publicAccess] });
+        new aws.s3.BucketLifecycleConfiguration(name, {
+            bucket: bucket.id,
+            rules: [{
+                id: "expire",
+                status: "Enabled",
+                filter: {},
+                ...(expireDays ? { expiration: { days: expireDays } } : {}),
+                // Versioning keeps what Loki deletes (compactor retention): drop old versions after a week.
+                noncurrentVersionExpiration: { noncurrentDays: 7 },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+            }],
+        }, child);
+        return { bucket: bucket.bucket, ready: tlsOnly };
+    }
+}
+
+export const loki: Addon = {
+    key: "loki",
+    after: ["karpenter", "calico", "storage"],
+    install: (ctx, opts) => new Loki(ctx, opts),
+};

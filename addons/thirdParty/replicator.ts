@@ -1,0 +1,28 @@
+// kubernetes-replicator: copies Secrets and ConfigMaps across namespaces on annotation. The chart
+// hard-codes one replica (no replicas value, hence no disruption budget).
+import type { Addon } from "../catalog";
+import { onAddonsPool } from "../placement";
+import { CHARTS } from "../../lib/versions";
+import { addonRelease } from "./common";
+
+export function replicatorValues() {
+    return {
+        ...onAddonsPool(),
+        // Never cluster-admin: only the kinds it replicates.
+        grantClusterAdmin: false,
+        replicationEnabled: { secrets: true, configMaps: true, roles: false, roleBindings: false, serviceAccounts: false },
+    };
+}
+
+export const replicator: Addon = {
+    key: "replicator",
+    after: ["karpenter"],
+    install: (ctx, opts) =>
+        addonRelease(ctx, `${ctx.clusterName}-replicator`, {
+            key: "replicator",
+            pin: CHARTS.replicator,
+            releaseName: "kubernetes-replicator",
+            namespace: "kube-system",
+            values: () => replicatorValues(),
+        }, opts),
+};

@@ -1,0 +1,46 @@
+// The Vertical Pod Autoscaler in recommendation mode: the recommender fills in each
+// VerticalPodAutoscaler's recommendations; the updater (evicts pods) and the admission controller
+// (rewrites pod requests, a webhook) are off unless `values` turn them on. The admission
+// controller's networking is set either way, so turning it on works in calico-overlay mode too.
+import type { Addon } from "../catalog";
+import { apiReachable, onAddonsPool } from "../placement";
+import { CHARTS } from "../../lib/versions";
+import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
+
+/** The admission controller's default listen port (`--port`). */
+const ADMISSION_PORT = 8000;
+
+export function vpaValues(replicas: number, production: boolean, up: Upstream) {
+    const pool = onAddonsPool();
+    const api = apiReachable(up.podNetworkMode, "vpaAdmission", ADMISSION_PORT);
+    // A budget of one available pod would block node drains with a single replica.
+    const podDisruptionBudget = { enabled: production, minAvailable: 1 };
+    return {
+        recommender: { enabled: true, replicas, ...pool, podDisruptionBudget },
+        updater: { enabled: false, replicas, ...pool, podDisruptionBudget },
+        admissionController: {
+            enabled: false,
+            replicas,
+            ...pool,
+            podDisruptionBudget,
+            hostNetwork: api.hostNetwork,
+            ...(api.hostNetwork ? { extraArgs: [`--port=${api.port}`] } : {}),
+            service: { ports: [{ port: 443, protocol: "TCP", targetPort: api.port }] },
+            certGen: { ...pool },
+        },
+    };
+}
+
+export const vpa: Addon = {
+    key: "vpa",
+    // The recommender reads the resource metrics API.
+    after: ["karpenter", "calico", "metricsServer"],
+    install: (ctx, opts) =>
+        addonRelease(ctx, `${ctx.clusterName}-vpa`, {
+            key: "vpa",
+            pin: CHARTS.vpa,
+            releaseName: "vpa",
+            namespace: "kube-system",
+            values: (up) => vpaValues(replicasFor(ctx), isProduction(ctx), up),
+        }, opts),
+};
