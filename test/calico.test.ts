@@ -98,6 +98,12 @@ describe("Calico", () => {
         }
     });
 
+    it("waits for Karpenter: the operator and calico-node need the nodes Karpenter launches", () => {
+        const karpenter = resourcesOf(prod, "addons", "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).name === "karpenter");
+        assert.ok(karpenter);
+        assert.ok(calicoRelease(prod)!.dependsOn.includes(karpenter.urn));
+    });
+
     it("values leave the operator with the other add-ons and the calico-node agents on every node", () => {
         const values = calicoValues(overlay);
         assert.deepEqual((values.nodeSelector as Record<string, string>)["karpenter.sh/nodepool"], "addons");
