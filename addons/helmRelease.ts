@@ -5,17 +5,13 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import deepmerge from "deepmerge";
+import { dependenciesOf } from "../lib/dependencies";
 import { managedPolicy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
 import type { ChartPin } from "../lib/versions";
 
-export type Values = Record<string, unknown>;
+export { dependenciesOf };
 
-/** The `dependsOn` of options as a list. */
-export function dependenciesOf(opts: pulumi.ResourceOptions | undefined): pulumi.Input<pulumi.Resource>[] {
-    const d = opts?.dependsOn;
-    if (d === undefined) return [];
-    return Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
-}
+export type Values = Record<string, unknown>;
 
 /** Config overrides over the platform's values: objects merge key by key, arrays and scalars are replaced. */
 export function mergeValues(base: Values, overrides: Values): Values {

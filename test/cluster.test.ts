@@ -211,7 +211,7 @@ describe("cluster layer", () => {
     });
 
     describe("access mappings", () => {
-        it("maps admins, read-only roles and teams to access entries with scoped policies (API mode)", async () => {
+        it("maps admins and read-only roles to access policies, and teams to their group only (RBAC from the workloads layer)", async () => {
             const plan = await synth(configWith({
                 "platform:access": { admins: [ADMIN], teams: [{ name: "team-a", roleArn: TEAM, namespaces: ["team-a", "team-a-jobs"] }] },
             }));
@@ -220,7 +220,6 @@ describe("cluster layer", () => {
             const policies = resourcesOf(plan, "cluster", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map(inputs);
             assert.deepEqual(policies.map((p) => [p.policyArn.split("/").pop(), p.accessScope]), [
                 ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
-                ["AmazonEKSEditPolicy", { type: "namespace", namespaces: ["team-a", "team-a-jobs"] }],
             ]);
             assert.equal(resourcesOf(plan, "cluster", "kubernetes:core/v1:ConfigMapPatch").length, 0, "API mode leaves aws-auth alone");
             assert.deepEqual(layerOf(plan, "cluster").outputs.teamGroups, { "team-a": "team:team-a" });

@@ -15,8 +15,11 @@ export const ACCESS_POLICIES = {
 } as const;
 
 export type Identity =
-    /** A person or pipeline: a STANDARD access entry with a policy at cluster or namespace scope. */
-    | { kind: "user"; name: string; roleArn: pulumi.Input<string>; policy: keyof typeof ACCESS_POLICIES; namespaces?: string[]; groups?: string[] }
+    /**
+     * A person or pipeline: a STANDARD access entry, with an access policy at cluster or namespace
+     * scope, or only Kubernetes groups whose RBAC another layer binds (teams: the workloads layer).
+     */
+    | { kind: "user"; name: string; roleArn: pulumi.Input<string>; policy?: keyof typeof ACCESS_POLICIES; namespaces?: string[]; groups?: string[] }
     /** Nodes the platform launches itself (Karpenter, self-managed): an EC2_LINUX entry. */
     | { kind: "ec2-node"; name: string; roleArn: pulumi.Input<string> }
     /**
@@ -42,7 +45,9 @@ export function configIdentities(access: PlatformConfig["access"]): Identity[] {
     return [
         ...access.admins.map((roleArn, i): Identity => ({ kind: "user", name: `admin-${i}`, roleArn, policy: "admin" })),
         ...access.readOnly.map((roleArn, i): Identity => ({ kind: "user", name: `read-only-${i}`, roleArn, policy: "view" })),
-        ...access.teams.map((t): Identity => ({ kind: "user", name: `team-${t.name}`, roleArn: t.roleArn, policy: "edit", namespaces: t.namespaces, groups: [teamGroup(t.name)] })),
+        // No access policy: EKS allows what either a policy or RBAC allows, so a namespace-scoped
+        // edit policy would override the workloads layer's least-privilege team roles (no secrets).
+        ...access.teams.map((t): Identity => ({ kind: "user", name: `team-${t.name}`, roleArn: t.roleArn, groups: [teamGroup(t.name)] })),
     ];
 }
 
@@ -75,7 +80,7 @@ export class AccessMappings extends pulumi.ComponentResource {
                 kubernetesGroups: id.kind === "user" ? id.groups : undefined,
                 tags: args.tags,
             }, { parent: this });
-            if (id.kind !== "user") continue;
+            if (id.kind !== "user" || !id.policy) continue;
             new aws.eks.AccessPolicyAssociation(`${name}-${id.name}`, {
                 clusterName: args.clusterName,
                 principalArn: entry.principalArn,

@@ -3,7 +3,8 @@
 import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
-import { architectureOf, isInstanceFamily, sizesOf } from "../ec2";
+import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
+import { applicationProblems } from "./applications";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
@@ -237,8 +238,35 @@ const nodePoolRequirements: Rule = ({ karpenter }) =>
         return problems;
     });
 
+/** `platform:teams` sets guard rails for teams of `platform:access.teams` only, once each. */
+const knownTeams: Rule = ({ teams, access }) => {
+    if (!teams || !access) return [];
+    const known = access.teams.map((t) => t.name);
+    return [
+        ...teams.flatMap((t, i) =>
+            known.includes(t.name)
+                ? []
+                : [{ path: ["teams", i, "name"], message: `"${t.name}" is not a team of platform:access.teams (${known.join(", ") || "none"})` }]),
+        ...unique(teams, (t) => t.name, (i) => ["teams", i, "name"], "entry of platform:teams"),
+    ];
+};
+
+/** A team's dedicated pool is named after the team: a real instance type, and no clash with a pool of platform:karpenter. */
+const teamNodePools: Rule = ({ teams, karpenter }) =>
+    (teams ?? []).flatMap((t, i): Problem[] => {
+        if (!t.nodePool) return [];
+        const problems: Problem[] = [];
+        if (!INSTANCE_TYPES.has(t.nodePool.instanceType)) {
+            problems.push({ path: ["teams", i, "nodePool", "instanceType"], message: `"${t.nodePool.instanceType}" is not an EC2 instance type such as "m6a.2xlarge"` });
+        }
+        if (karpenter?.nodePools.some((p) => p.name === t.name)) {
+            problems.push({ path: ["teams", i, "nodePool"], message: `the team's pool would be named "${t.name}", which platform:karpenter.nodePools already uses` });
+        }
+        return problems;
+    });
+
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements,
+    karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems,
 ];

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { prefixLength } from "../cidr";
 import { addonsSchema, karpenterSchema } from "./addons";
+import { teamsSchema } from "./teams";
+import { applicationsSchema } from "./applications";
 import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
@@ -222,6 +224,8 @@ export const configSchema = z.strictObject({
         .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
     karpenter: karpenterSchema,
     addons: addonsSchema,
+    teams: teamsSchema,
+    applications: applicationsSchema,
 });
 
 export type RawConfig = z.input<typeof configSchema>;

@@ -1,0 +1,4 @@
+import { layerProgram } from "../lib/program";
+import { layer } from "./layer";
+
+export = layerProgram(layer);

@@ -1,0 +1,61 @@
+// Layer 4, the workloads: a Team (namespaces with guard rails, RBAC, network policies, an optional
+// own node pool) per team of `platform:access.teams`, and the applications of `platform:applications`.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { addonsContract } from "../addons/contract";
+import { clusterContract } from "../infra/cluster/contract";
+import { networkContract } from "../infra/network/contract";
+import { teamSettingsOf } from "../lib/config/teams";
+import { defineLayer } from "../lib/layer";
+import { baseTags, clusterName } from "../lib/naming";
+import { Application } from "./application";
+import { workloadsContract } from "./contract";
+import { Team } from "./team";
+
+export const layer = defineLayer({
+    name: "workloads",
+    contract: workloadsContract,
+    upstream: { network: networkContract, cluster: clusterContract, addons: addonsContract },
+    run({ config: c, upstream: { network, cluster, addons } }) {
+        const name = clusterName(c);
+        const tags = baseTags(c, "workloads");
+        const production = c.tier === "production";
+        const provider = new k8s.Provider(`${name}-workloads`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
+        const networkCidrs = pulumi.all([network.vpcCidr, cluster.serviceCidr]).apply(([vpcCidr, serviceCidr]) => ({ vpcCidr, serviceCidr }));
+
+        // The tenants are the environment's `access.teams`: the cluster layer maps their roles to
+        // groups, this layer gives the groups their namespaces.
+        const teams = new Map(c.access.teams.map((team) => [team.name, new Team(`${name}-${team.name}`, {
+            team,
+            settings: teamSettingsOf(c.teams, team.name),
+            group: cluster.teamGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no group for team "${team.name}": deploy the cluster layer first`)),
+            nodeClassName: addons.nodeClassName,
+            provider,
+            production,
+            kubernetesVersion: cluster.kubernetesVersion,
+            network: networkCidrs,
+        })]));
+
+        for (const app of c.applications) {
+            const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
+            new Application(`${name}-${app.namespace}-${app.name}`, {
+                app,
+                addons,
+                oidc: { oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl },
+                placement: team.placement,
+                provider,
+                production,
+                tags,
+            }, { dependsOn: [team] });
+        }
+
+        return {
+            namespaces: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, t.namespaces]))),
+            applications: pulumi.output(Object.fromEntries(c.applications.map((a) => [`${a.namespace}/${a.name}`, a.kind]))),
+        };
+    },
+});
+
+function fail(message: string): never {
+    throw new Error(message);
+}
