@@ -3,7 +3,7 @@
 // the host's namespaces, root, `latest` images, no limits) are settings that only accept the safe
 // value, so a rejection names the setting.
 import { z } from "zod";
-import { bool, dnsLabel, int, oneOf, quantity } from "./fields";
+import { bool, dnsLabel, int, oneOf, quantity, quantityValue } from "./fields";
 import type { PartialConfig, Problem } from "./rules";
 import { INSTANCE_TYPES } from "../ec2";
 
@@ -234,23 +234,15 @@ const fitsKind: AppRule = (app, at) =>
         return [];
     });
 
-const MEMORY_UNITS: Record<string, number> = { "": 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, m: 1e-3 };
-const CPU_UNITS: Record<string, number> = { "": 1, m: 1e-3 };
-
-/** A quantity in base units (cores, bytes); NaN for a unit that does not fit the resource. */
-export function quantityValue(q: string, units: Record<string, number>): number {
-    const match = /^(\d+(?:\.\d+)?)(\D*)$/.exec(q);
-    const unit = match ? units[match[2]] : undefined;
-    return match && unit !== undefined ? Number(match[1]) * unit : NaN;
-}
+/** CPU takes no binary units ("1Gi" of CPU is a mistake, not a large number). */
+const fitsResource = (q: string, resource: "cpu" | "memory"): boolean => resource === "memory" || !/[KMG]i$/.test(q);
 
 const requestsWithinLimits: AppRule = (app, at) =>
     (["cpu", "memory"] as const).flatMap((r): Problem[] => {
-        const units = r === "cpu" ? CPU_UNITS : MEMORY_UNITS;
-        const request = quantityValue(app.resources.requests[r], units);
-        const limit = quantityValue(app.resources.limits[r], units);
-        if (Number.isNaN(request)) return [{ path: [...at("resources"), "requests", r], message: `"${app.resources.requests[r]}" is not a ${r} quantity` }];
-        if (Number.isNaN(limit)) return [{ path: [...at("resources"), "limits", r], message: `"${app.resources.limits[r]}" is not a ${r} quantity` }];
+        const request = quantityValue(app.resources.requests[r]);
+        const limit = quantityValue(app.resources.limits[r]);
+        if (!fitsResource(app.resources.requests[r], r)) return [{ path: [...at("resources"), "requests", r], message: `"${app.resources.requests[r]}" is not a ${r} quantity` }];
+        if (!fitsResource(app.resources.limits[r], r)) return [{ path: [...at("resources"), "limits", r], message: `"${app.resources.limits[r]}" is not a ${r} quantity` }];
         return request > limit
             ? [{ path: [...at("resources"), "requests", r], message: `"${app.resources.requests[r]}" is above the limit "${app.resources.limits[r]}"` }]
             : [];

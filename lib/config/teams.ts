@@ -3,19 +3,10 @@
 // (name, IAM role, namespaces) are `platform:access.teams`; a team listed there but not here gets
 // every default below.
 import { z } from "zod";
-import { bool, cidr, dnsLabel, int, oneOf, quantity } from "./fields";
+import { bool, cidr, dnsLabel, int, oneOf, quantity, quantityValue } from "./fields";
 
 export const POD_SECURITY_LEVELS = ["restricted", "baseline"] as const;
 export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
-
-const UNITS: Record<string, number> = { "": 1, m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
-
-/** The value of a quantity `quantity` accepts ("250m" = 0.25, "1Gi" = 2^30), for comparisons. */
-export function quantityValue(q: string): number {
-    const match = /^(\d+(?:\.\d+)?)(m|Mi|Gi|Ki)?$/.exec(q);
-    if (!match) throw new Error(`"${q}" is not a Kubernetes quantity`);
-    return Number(match[1]) * UNITS[match[2] ?? ""];
-}
 
 const compute = z.strictObject({
     cpu: quantity.describe("CPU, e.g. \"250m\" or \"2\"."),
