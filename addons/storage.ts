@@ -130,8 +130,9 @@ export class Storage extends pulumi.ComponentResource {
     }
 
     /**
-     * An encrypted EFS file system (protected in production: it holds data) with a mount target in
-     * each private subnet, reachable over NFS from the VPC only.
+     * An encrypted EFS file system with a mount target in each private subnet, reachable over NFS
+     * from the VPC only. Protected in every tier, like the KMS key: it holds data, and tearing an
+     * environment down should take a deliberate `pulumi state unprotect`, not a typo.
      */
     private fileSystem(name: string, ctx: AddonContext, production: boolean): aws.efs.FileSystem {
         const fileSystem = new aws.efs.FileSystem(`${name}-efs`, {
@@ -141,7 +142,7 @@ export class Storage extends pulumi.ComponentResource {
             throughputMode: "elastic",
             lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }],
             tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
-        }, { parent: this, protect: production });
+        }, { parent: this, protect: true });
         new aws.efs.BackupPolicy(`${name}-efs`, { fileSystemId: fileSystem.id, backupPolicy: { status: production ? "ENABLED" : "DISABLED" } }, { parent: this });
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-efs`, {
             description: `NFS to the EFS file system of ${ctx.clusterName}, from the VPC only`,

@@ -68,12 +68,12 @@ describe("storage", () => {
         assert.equal(reclaimPolicy(true), "Retain");
     });
 
-    it("the efs class provisions access points on an encrypted, protected (prod) file system with a mount target per zone", () => {
+    it("the efs class provisions access points on an encrypted file system, protected in every tier (data-stateful-protected) with a mount target per zone", () => {
         const fs = resourcesOf(prod, "addons", "aws:efs/fileSystem:FileSystem")[0];
         assert.equal(inputs(fs).encrypted, true);
         assert.equal(inputs(fs).kmsKeyId, layerOf(prod, "cluster").outputs.kmsKeyArn);
         assert.equal(fs.protect, true);
-        assert.equal(resourcesOf(dev, "addons", "aws:efs/fileSystem:FileSystem")[0].protect, false);
+        assert.equal(resourcesOf(dev, "addons", "aws:efs/fileSystem:FileSystem")[0].protect, true);
         const targets = resourcesOf(prod, "addons", "aws:efs/mountTarget:MountTarget");
         const subnets = layerOf(prod, "network").outputs.privateSubnetIds as string[];
         assert.deepEqual(targets.map((t) => inputs(t).subnetId).sort(), [...subnets].sort());

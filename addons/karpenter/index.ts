@@ -118,7 +118,7 @@ export class Karpenter extends pulumi.ComponentResource {
                         controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", roleArn: arn, replicas: k.replicas })),
             provider: ctx.provider,
             tags,
-        }, { parent: this, dependsOn: [crds, nodePolicies] });
+        }, { parent: this, dependsOn: [crds, nodePolicies, nodeAccess] }); // the nodes' access outlives the controller: it drains joined nodes on destroy
 
         // Node class and pools depend on the release: a destroy removes them first, Karpenter drains
         // and terminates their nodes, and only then is Karpenter itself removed. They also wait for
