@@ -54,7 +54,7 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
         if (key === REGION_KEY) raw.region = value;
         else if (key.startsWith(`${NAMESPACE}:`)) {
             const name = key.slice(NAMESPACE.length + 1);
-            if (name === "region" || !(name in shape)) problems.push(`${key}: is not a known setting (see the config reference in README.md)`);
+            if (name === "region" || !Object.hasOwn(shape, name)) problems.push(`${key}: is not a known setting (see the config reference in README.md)`);
             else raw[name] = value;
         }
     }
