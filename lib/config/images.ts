@@ -64,6 +64,9 @@ export const cachedUpstreams = (cache: Pick<ImageCacheConfig, "extraUpstreams">)
 /** The cache's rules need a credential for each upstream that requires one; the prefix fits ECR's limit. */
 export function imageCacheProblems(c: PartialConfig, egress: string | undefined, clusterName: string | undefined): Problem[] {
     const cache = c.imageCache;
+    if (cache && egress === "none" && cache.enabled === false) {
+        return [{ path: ["imageCache", "enabled"], message: "cannot be false when platform:egress is none: nodes there pull every image through the cache" }];
+    }
     if (!cache || !egress || !imageCacheOn(cache, egress)) return [];
     const problems: Problem[] = [];
     for (const upstream of cachedUpstreams(cache)) {
@@ -78,9 +81,6 @@ export function imageCacheProblems(c: PartialConfig, egress: string | undefined,
             path: ["imageCache", "prefix"],
             message: `"${prefix}" is too long: "${prefix}/<upstream>" must fit ECR's ${MAX_RULE_PREFIX} characters, so at most ${MAX_RULE_PREFIX - 1 - LONGEST_UPSTREAM_PREFIX}${cache.prefix ? "" : " (the default is the cluster name: set platform:imageCache.prefix)"}`,
         });
-    }
-    if (egress === "none" && cache.enabled === false) {
-        problems.push({ path: ["imageCache", "enabled"], message: "cannot be false when platform:egress is none: nodes there pull every image through the cache" });
     }
     return problems;
 }
