@@ -96,6 +96,7 @@ export class Calico extends pulumi.ComponentResource {
             namespace: CALICO_NAMESPACE,
             values: () => settings.apply(calicoValues),
             overrides: c.addons.calico.values,
+            sources: ctx.sources,
             provider: ctx.provider,
             tags: ctx.tags,
         }, { parent: this, dependsOn: dependenciesOf(opts) });

@@ -7,6 +7,7 @@ import type { PlatformConfig } from "../lib/config/schema";
 import type { WiredContract } from "../lib/layer";
 import type { clusterContract } from "../infra/cluster/contract";
 import type { networkContract } from "../infra/network/contract";
+import type { Sources } from "./helmRelease";
 
 export interface AddonContext {
     config: PlatformConfig;
@@ -15,6 +16,8 @@ export interface AddonContext {
     network: WiredContract<typeof networkContract>;
     accountId: pulumi.Output<string>;
     provider: k8s.Provider;
+    /** Where charts and images come from (chart mirror, image cache). */
+    sources: Sources;
     tags: Record<string, string>;
 }
 

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import deepmerge from "deepmerge";
 import { dependenciesOf } from "../lib/dependencies";
 import { managedPolicy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
+import { chartReference, imageOverrides, type ImageCache } from "../lib/images";
 import type { ChartPin } from "../lib/versions";
 
 export { dependenciesOf };
@@ -34,6 +35,14 @@ export interface OidcProvider {
     oidcProviderUrl: pulumi.Input<string>;
 }
 
+/** Where every release's chart and images come from (one value for the whole layer). */
+export interface Sources {
+    /** OCI registry that serves every chart (`platform:charts.mirror`). */
+    chartMirror?: string;
+    /** The ECR pull-through cache: the chart's images are pointed at it (registry map, lib/images.ts). */
+    imageCache: pulumi.Input<ImageCache | undefined>;
+}
+
 export interface HelmReleaseArgs {
     /** Release name; default: the component's name. */
     releaseName?: string;
@@ -41,6 +50,7 @@ export interface HelmReleaseArgs {
     namespace: string;
     /** The platform's values; receives the service account role's ARN when there is one. */
     values: (roleArn: pulumi.Output<string> | undefined) => pulumi.Input<Values>;
+    sources: Sources;
     /** Overrides from the config (`platform:addons.<name>.values`). */
     overrides?: Values;
     serviceAccountRole?: ServiceAccountRole & { oidc: OidcProvider };
@@ -84,11 +94,11 @@ export class HelmRelease extends pulumi.ComponentResource {
         }
         this.roleArn = role?.arn;
 
-        const oci = args.chart.repository.startsWith("oci://");
+        const source = chartReference(args.chart, args.sources.chartMirror);
         this.release = new k8s.helm.v3.Release(name, {
             name: args.releaseName ?? name,
-            chart: oci ? `${args.chart.repository}/${args.chart.chart}` : args.chart.chart,
-            repositoryOpts: oci ? undefined : { repo: args.chart.repository },
+            chart: source.chart,
+            repositoryOpts: source.repo ? { repo: source.repo } : undefined,
             version: args.chart.version,
             namespace: args.namespace,
             createNamespace: args.createNamespace ?? true,
@@ -97,7 +107,10 @@ export class HelmRelease extends pulumi.ComponentResource {
             timeout: args.timeoutSeconds ?? 600,
             maxHistory: 10,
             skipCrds: args.skipCrds ?? false,
-            values: pulumi.output(args.values(this.roleArn)).apply((v) => mergeValues(v as Values, args.overrides ?? {})),
+            // The platform's values, then the image cache's registries, then the config's overrides.
+            values: pulumi
+                .all([pulumi.output(args.values(this.roleArn)), pulumi.output(args.sources.imageCache)])
+                .apply(([v, cache]) => mergeValues(mergeValues(v as Values, imageOverrides(args.chart.chart, cache)), args.overrides ?? {})),
         // Children do not inherit the component's dependsOn: the release waits for it explicitly.
         }, { parent: this, provider: args.provider, dependsOn: [...dependenciesOf(opts), ...iam] });
         this.registerOutputs({ roleArn: this.roleArn });

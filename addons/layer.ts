@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { DEDICATED_TAINT_KEY } from "../lib/config/addons";
+import type { ImageCache } from "../lib/images";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Calico } from "./calico";
@@ -23,7 +24,8 @@ export const layer = defineLayer({
         const name = clusterName(c);
         const tags = baseTags(c, "addons");
         const provider = new k8s.Provider(`${name}-addons`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
-        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId: aws.getCallerIdentityOutput().accountId, provider, tags };
+        const sources = { chartMirror: c.charts.mirror, imageCache: cluster.imageCache.apply((cache) => cache as ImageCache | undefined) };
+        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId: aws.getCallerIdentityOutput().accountId, provider, sources, tags };
 
         // Karpenter first: every other add-on's pods run on the nodes it launches.
         const karpenter = new Karpenter(name, ctx);

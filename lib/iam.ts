@@ -62,6 +62,19 @@ export function serviceAccountTrust(oidcProviderArn: string, oidcProviderUrl: st
     });
 }
 
+/** The IRSA annotation that names a service account's role. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/**
+ * A service account's IRSA annotations: its role, and regional STS (the pod identity webhook sets
+ * AWS_STS_REGIONAL_ENDPOINTS=regional), so SDKs reach STS through the VPC's `sts` endpoint, never
+ * the global endpoint a private VPC cannot reach.
+ */
+export const irsaServiceAccountAnnotations = (roleArn: string): Record<string, string> => ({
+    [IRSA_ROLE_ANNOTATION]: roleArn,
+    "eks.amazonaws.com/sts-regional-endpoints": "true",
+});
+
 /** AWS managed policies of a node role (node groups, Karpenter); the VPC CNI's only where the VPC CNI assigns pod addresses. */
 export function nodeRolePolicies(mode: PodNetworkMode): string[] {
     return [

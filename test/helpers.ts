@@ -9,6 +9,9 @@ import { synthesize, type Plan } from "../synth/synth";
 
 export { REPO_ROOT };
 
+/** A Docker Hub credential of the test account, as ECR's pull-through cache wants it. */
+export const DOCKER_HUB_CREDENTIAL = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/docker-hub-AbCdEf";
+
 /** A minimal valid environment: development tier, two zones, a /16. */
 export function baseEntries(): Record<string, unknown> {
     return {
@@ -17,6 +20,8 @@ export function baseEntries(): Record<string, unknown> {
         "platform:tier": "development",
         "platform:availabilityZones": ["eu-west-1a", "eu-west-1b"],
         "platform:vpcCidr": "10.0.0.0/16",
+        // What every environment without egress needs (its image cache mirrors Docker Hub); unused elsewhere.
+        "platform:imageCache": { dockerHubCredentialArn: DOCKER_HUB_CREDENTIAL },
     };
 }
 

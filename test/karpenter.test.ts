@@ -187,7 +187,10 @@ describe("karpenter", () => {
             assert.deepEqual(nodeRolePolicies("calico-overlay"), base);
             assert.deepEqual(nodeRolePolicies("vpc-cni"), [...base, "AmazonEKS_CNI_Policy"]);
             const attached = (plan: Plan) => inputs(one(plan, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "karpenter-node")).policyArns;
-            assert.deepEqual(attached(prod), base.map(managedPolicy), "prod runs calico-overlay");
+            // Prod has no egress: its nodes also fill the image cache (the cluster layer's policy).
+            const cachePolicy = prod.layers.find((l) => l.name === "cluster")?.outputs.imageCachePullPolicyArn;
+            assert.match(String(cachePolicy), /^arn:aws:iam::111122223333:policy\/acme-prod-image-cache-pull/);
+            assert.deepEqual(attached(prod), [...base.map(managedPolicy), cachePolicy], "prod runs calico-overlay");
             assert.deepEqual(attached(dev), [...base, "AmazonEKS_CNI_Policy"].map(managedPolicy), "dev runs vpc-cni");
         });
 

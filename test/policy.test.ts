@@ -208,6 +208,12 @@ const EXAMPLES: Record<string, Examples> = {
             changed(prod, "addons", ofType("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"), (r) =>
                 (r.props.policyArns as string[]).push("arn:aws:iam::aws:policy/AmazonS3FullAccess")),
             added(layer(prod, "cluster"), { type: "aws:iam/rolePolicy:RolePolicy", props: { role: "acme-prod-fixed-node-3e788ed", policy: "{}" } }),
+            // A customer policy that does more than pull from ECR.
+            added(
+                layer(prod, "cluster"),
+                { type: "aws:iam/policy:Policy", urn: "urn:pulumi:prod::test::aws:iam/policy:Policy::wide", props: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ecr:BatchGetImage", "s3:GetObject"], Resource: "arn:aws:s3:::bucket/*" }] }) } },
+                { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "acme-prod-fixed-node-3e788ed", policyArn: "arn:aws:iam::111122223333:policy/wide" }, dependencies: ["urn:pulumi:prod::test::aws:iam/policy:Policy::wide"] },
+            ),
         ],
     },
     "k8s-no-privileged": {

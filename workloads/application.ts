@@ -12,7 +12,7 @@ import { dedicatedNodePool, nodePool } from "../addons/karpenter/nodes";
 import { dedicatedPool, type Placement } from "../addons/placement";
 import type { addonsContract, AddonsOutputs } from "../addons/contract";
 import type { ApplicationSpec, ProbeSpec } from "../lib/config/applications";
-import { policy, serviceAccountTrust, type Statement } from "../lib/iam";
+import { IRSA_ROLE_ANNOTATION, irsaServiceAccountAnnotations, policy, serviceAccountTrust, type Statement } from "../lib/iam";
 import type { WiredContract } from "../lib/layer";
 
 /** A Kubernetes object as the API server takes it. */
@@ -39,7 +39,7 @@ export interface BuildContext {
 
 export const ALB_INGRESS_CLASS = "alb";
 export const ZONE_KEY = "topology.kubernetes.io/zone";
-export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+export const ROLE_ARN_ANNOTATION = IRSA_ROLE_ANNOTATION;
 export const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
 export const SECRET_PROVIDER_CLASS_API = "secrets-store.csi.x-k8s.io/v1";
 /** The non-root user of every container unless its image says otherwise. */
@@ -380,7 +380,7 @@ export function serviceAccountManifest(app: ApplicationSpec, roleArn?: string): 
     return {
         apiVersion: "v1",
         kind: "ServiceAccount",
-        metadata: metadataOf(app, roleArn ? { [ROLE_ARN_ANNOTATION]: roleArn } : undefined),
+        metadata: metadataOf(app, roleArn ? irsaServiceAccountAnnotations(roleArn) : undefined),
         automountServiceAccountToken: app.serviceAccount.automountToken,
     };
 }

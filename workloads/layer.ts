@@ -6,6 +6,7 @@ import { addonsContract } from "../addons/contract";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { teamSettingsOf } from "../lib/config/teams";
+import { foreignApplicationImages } from "../lib/config/images";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Application } from "./application";
@@ -49,9 +50,16 @@ export const layer = defineLayer({
             }, { dependsOn: [team] });
         }
 
+        // A private environment pulls from its own account's ECR only (the config checked the region).
+        const imagesChecked = cluster.imageCache.apply((cache) => {
+            const problems = cache ? foreignApplicationImages(c.applications, cache.registry.split(".")[0]) : [];
+            if (problems.length > 0) throw new Error(problems.join("; "));
+            return true;
+        });
+
         return {
             namespaces: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, t.namespaces]))),
-            applications: pulumi.output(Object.fromEntries(c.applications.map((a) => [`${a.namespace}/${a.name}`, a.kind]))),
+            applications: imagesChecked.apply(() => Object.fromEntries(c.applications.map((a) => [`${a.namespace}/${a.name}`, a.kind]))),
         };
     },
 });

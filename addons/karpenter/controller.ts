@@ -1,4 +1,5 @@
 // The Karpenter controller's Helm values, for a controller that runs on Fargate with an IRSA role.
+import { irsaServiceAccountAnnotations } from "../../lib/iam";
 import type { Values } from "../helmRelease";
 
 export const KARPENTER_NAMESPACE = "karpenter";
@@ -30,7 +31,7 @@ export function controllerValues(s: ControllerSettings): Values {
             create: true,
             name: KARPENTER_SERVICE_ACCOUNT,
             // IRSA: EKS Pod Identity does not reach Fargate pods.
-            annotations: { "eks.amazonaws.com/role-arn": s.roleArn },
+            annotations: irsaServiceAccountAnnotations(s.roleArn),
         },
         controller: {
             // requests = limits: Fargate picks the pod's size from its requests.

@@ -61,7 +61,10 @@ export class Karpenter extends pulumi.ComponentResource {
         // upstream output; only its list does (the CNI policy in vpc-cni mode).
         const nodePolicies = new aws.iam.RolePolicyAttachmentsExclusive(`${name}-karpenter-node`, {
             roleName: nodeRole.name,
-            policyArns: ctx.cluster.podNetworkMode.apply((mode) => nodeRolePolicies(mode).map(managedPolicy)),
+            // In a private environment the nodes also fill the image cache on a first pull.
+            policyArns: pulumi
+                .all([ctx.cluster.podNetworkMode, ctx.cluster.imageCachePullPolicyArn])
+                .apply(([mode, cachePolicy]) => [...nodeRolePolicies(mode).map(managedPolicy), ...(cachePolicy ? [cachePolicy] : [])]),
         }, parent);
         // Created up front: a private VPC has no IAM endpoint through which Karpenter could create it.
         const instanceProfile = new aws.iam.InstanceProfile(`${name}-karpenter-node`, { role: nodeRole.name, tags }, parent);
@@ -97,6 +100,7 @@ export class Karpenter extends pulumi.ComponentResource {
             chart: chart("karpenter-crd"),
             namespace: KARPENTER_NAMESPACE,
             values: () => ({}),
+            sources: ctx.sources,
             provider: ctx.provider,
             tags,
         }, parent);
@@ -106,6 +110,7 @@ export class Karpenter extends pulumi.ComponentResource {
             namespace: KARPENTER_NAMESPACE,
             skipCrds: true,
             overrides: k.values,
+            sources: ctx.sources,
             serviceAccountRole: {
                 serviceAccount: KARPENTER_SERVICE_ACCOUNT,
                 policies: policyInputs,

@@ -2,18 +2,18 @@
 // the config's version, and a HelmRelease fed the cluster's and network's outputs once resolved.
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressMode, PodNetworkMode } from "../../lib/config/schema";
+import { irsaServiceAccountAnnotations } from "../../lib/iam";
 import type { ChartPin } from "../../lib/versions";
 import type { AddonContext, AddonKey } from "../catalog";
 import { dependenciesOf, HelmRelease, type ServiceAccountRole, type Values } from "../helmRelease";
 
-export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 export const isProduction = (ctx: AddonContext): boolean => ctx.config.tier === "production";
 
 /** Production runs two replicas (with a disruption budget where the chart has one); development one. */
 export const replicasFor = (ctx: AddonContext): number => (isProduction(ctx) ? 2 : 1);
 
-export const irsaAnnotations = (roleArn: string | undefined): Record<string, string> => (roleArn ? { [IRSA_ANNOTATION]: roleArn } : {});
+export const irsaAnnotations = (roleArn: string | undefined): Record<string, string> => (roleArn ? irsaServiceAccountAnnotations(roleArn) : {});
 
 /** The chart's pin, at the config's version when it sets one. */
 export const pinned = (pin: ChartPin, version: string | undefined): ChartPin => (version ? { ...pin, version } : pin);
@@ -55,6 +55,7 @@ export function addonRelease(ctx: AddonContext, name: string, args: AddonRelease
         createNamespace: args.createNamespace,
         timeoutSeconds: args.timeoutSeconds,
         overrides: args.overrides ?? config.values,
+        sources: ctx.sources,
         values: (roleArn) =>
             pulumi
                 .all([ctx.cluster.podNetworkMode, ctx.network.egress, ctx.network.vpcId, ctx.cluster.serviceCidr, roleArn])

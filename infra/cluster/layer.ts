@@ -12,7 +12,11 @@ import { clusterContract } from "./contract";
 import { ControlPlane } from "./controlPlane";
 import { EksAddons } from "./eksAddons";
 import { Fargate } from "./fargate";
+import { cacheRoots, ImageCache } from "./imageCache";
 import { ManagedNodeGroup } from "./nodeGroup";
+
+/** `arn:aws:iam::<account>:role/<path/>name` -> name */
+const roleNameOf = (arn: string): string => arn.slice(arn.lastIndexOf("/") + 1);
 
 interface Kubeconfig { clusters: { cluster: { server: string; "certificate-authority-data": string } }[] }
 
@@ -67,6 +71,26 @@ export const layer = defineLayer({
             tags,
         }));
 
+        // Without internet egress every image is pulled through the account's ECR: the cache, and
+        // the right to fill it for every role that pulls (Fargate, the node groups; Karpenter's nodes in the add-ons layer).
+        const roots = cacheRoots(c);
+        const imageCache = roots && new ImageCache(`${name}-image-cache`, {
+            ...roots,
+            kmsKeyArn: controlPlane.kmsKeyArn,
+            accountId,
+            region: c.region,
+            tags,
+        });
+        if (imageCache) {
+            const pullers = [{ name: "fargate", roleArn: fargate.podExecutionRoleArn }, ...nodeGroups.map((g, i) => ({ name: c.nodeGroups[i].name, roleArn: g.roleArn }))];
+            for (const puller of pullers) {
+                new aws.iam.RolePolicyAttachment(`${name}-image-cache-${puller.name}`, {
+                    role: puller.roleArn.apply(roleNameOf),
+                    policyArn: imageCache.pullPolicyArn,
+                }, { parent: imageCache });
+            }
+        }
+
         new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready, tags }, { dependsOn: [cluster] });
 
         const identities: Identity[] = [
@@ -103,6 +127,8 @@ export const layer = defineLayer({
             podCidr: c.podNetwork.mode === "calico-overlay" ? pulumi.output(c.podNetwork.podCidr) : network.vpcCidr,
             serviceCidr: pulumi.output(c.serviceCidr),
             teamGroups: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, teamGroup(t.name)]))),
+            imageCache: imageCache ? imageCache.cache : pulumi.output(undefined),
+            imageCachePullPolicyArn: imageCache ? imageCache.pullPolicyArn : pulumi.output(undefined),
         };
     },
 });

@@ -74,7 +74,7 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
             }
         }
     }
-    const ruleProblems: Problem[] = RULES.flatMap((rule) => rule(valid as PartialConfig, { today }));
+    const ruleProblems: Problem[] = RULES.flatMap((rule) => rule(valid as PartialConfig, { today, env }));
     problems.push(...ruleProblems.map((p) => `${keyName(p.path)}: ${p.message}`));
     if (problems.length > 0) throw new ConfigError(source, problems);
     return tierDefaults(configSchema.parse(raw), env);

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationProblems } from "./applications";
+import { applicationImageProblems, imageCacheProblems } from "./images";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
@@ -19,6 +20,8 @@ export interface Problem {
 export interface RuleContext {
     /** Support windows are judged on this day. */
     today: Date;
+    /** The stack (environment) name, when known. */
+    env?: string;
 }
 
 type Rule = (c: PartialConfig, ctx: RuleContext) => Problem[];
@@ -265,8 +268,15 @@ const teamNodePools: Rule = ({ teams, karpenter }) =>
         return problems;
     });
 
+/** A private environment's image cache and application images (lib/config/images.ts). */
+const imageSources: Rule = (c, { env }) => {
+    const egress = c.tier ? (c.egress ?? defaultEgress(c.tier)) : undefined;
+    const clusterName = c.name && env ? `${c.name}-${env}` : undefined;
+    return [...imageCacheProblems(c, egress, clusterName), ...applicationImageProblems(c, egress)];
+};
+
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems,
+    karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems, imageSources,
 ];

@@ -5,6 +5,7 @@ import { prefixLength } from "../cidr";
 import { addonsSchema, karpenterSchema } from "./addons";
 import { teamsSchema } from "./teams";
 import { applicationsSchema } from "./applications";
+import { chartsSchema, imageCacheSchema } from "./images";
 import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
@@ -222,6 +223,8 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
+    imageCache: imageCacheSchema,
+    charts: chartsSchema,
     karpenter: karpenterSchema,
     addons: addonsSchema,
     teams: teamsSchema,

@@ -93,8 +93,40 @@ const trustsEc2 = (r: PolicyResource) =>
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Managed policy ARNs attached to a role, by attachment resources that name it or depend on it. */
-function attachedPolicies(stack: PolicyStack, role: PolicyResource): { arns: string[]; inline: PolicyResource[] } {
+/** What a node may do beyond the AWS node policies: pull from ECR and fill the pull-through cache. */
+export const NODE_PULL_ACTIONS = [
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchImportUpstreamImage",
+    "ecr:CreateRepository",
+];
+
+/** A document that only allows the pull actions, on named repositories (never `*`). */
+const pullOnly = (doc: unknown) => {
+    const statements = statementsOf(doc);
+    return (
+        statements.length > 0 &&
+        statements.every((s) => s.Effect === "Allow" && !s.NotAction && asArray(s.Action).every((a) => NODE_PULL_ACTIONS.includes(String(a))) && !asArray(s.Resource).includes("*"))
+    );
+};
+
+/**
+ * Customer-managed policies a node role may carry: pull-only policies of this stack (the attachment
+ * depends on them), and the image-cache fill policy an upstream layer exports (checked there).
+ */
+function pullPolicies(stack: PolicyStack): { urns: Set<string>; arns: Set<string> } {
+    const urns = new Set(ofType(stack, "aws:iam/policy:Policy").filter((p) => pullOnly(p.props.policy)).map((p) => p.urn));
+    const arns = new Set(
+        ofType(stack, "pulumi:pulumi:StackReference")
+            .map((r) => asRecord(r.props.outputs).imageCachePullPolicyArn)
+            .filter((a): a is string => typeof a === "string"),
+    );
+    return { urns, arns };
+}
+
+/** Policies attached to a role, by attachment resources that name it or depend on it; `allowed` for the node policies. */
+function attachedPolicies(stack: PolicyStack, role: PolicyResource): { policies: { arn: string; allowed: boolean }[]; inline: PolicyResource[] } {
     const roles = new Set(ofType(stack, ROLE).map((x) => x.urn));
     const named = (value: unknown) =>
         typeof value === "string" && (value === role.props.name || value === role.name || new RegExp(`^${escapeRegExp(role.name)}-[0-9a-f]{7}$`).test(value));
@@ -103,19 +135,26 @@ function attachedPolicies(stack: PolicyStack, role: PolicyResource): { arns: str
         const roleDeps = a.dependencies.filter((d) => roles.has(d));
         return named(a.props[key]) || (roleDeps.length === 1 && roleDeps[0] === role.urn);
     };
-    const arns = [
-        ...asArray(role.props.managedPolicyArns).map(String),
-        ...ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => refersTo(a, "role")).map((a) => String(a.props.policyArn)),
-        ...ofType(stack, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive").filter((a) => refersTo(a, "roleName")).flatMap((a) => asArray(a.props.policyArns).map(String)),
+    const pull = pullPolicies(stack);
+    const allowed = (arn: string, attachment?: PolicyResource) =>
+        NODE_MANAGED_POLICIES.some((p) => arn === `arn:aws:iam::aws:policy/${p}`) || pull.arns.has(arn) || Boolean(attachment?.dependencies.some((d) => pull.urns.has(d)));
+    const policies = [
+        ...asArray(role.props.managedPolicyArns).map(String).map((arn) => ({ arn, allowed: allowed(arn) })),
+        ...ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => refersTo(a, "role"))
+            .map((a) => ({ arn: String(a.props.policyArn), allowed: allowed(String(a.props.policyArn), a) })),
+        ...ofType(stack, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive")
+            .filter((a) => refersTo(a, "roleName"))
+            .flatMap((a) => asArray(a.props.policyArns).map(String).map((arn) => ({ arn, allowed: allowed(arn) }))),
     ];
     const inline = ofType(stack, "aws:iam/rolePolicy:RolePolicy").filter((a) => refersTo(a, "role"));
-    return { arns, inline };
+    return { policies, inline };
 }
 
 export const iamNodeRole = rule(
     {
         id: "iam-node-role-narrow",
-        description: `A node role (trusted by EC2) carries only the node policies (${NODE_MANAGED_POLICIES.join(", ")}) and no inline policy.`,
+        description: `A node role (trusted by EC2) carries only the node policies (${NODE_MANAGED_POLICIES.join(", ")}) and pull-only ECR policies (the image cache's fill policy), and no inline policy.`,
         severity: "mandatory",
         reference: "CIS Amazon EKS Benchmark 5.1.3 (minimize cluster access to read-only for ECR); EKS Best Practices: Security, Identity and Access Management (give pods their own roles, not the node's)",
     },
@@ -123,13 +162,13 @@ export const iamNodeRole = rule(
         ofType(stack, ROLE)
             .filter(trustsEc2)
             .map((r) => {
-                const { arns, inline } = attachedPolicies(stack, r);
-                const extra = arns.filter((a) => !NODE_MANAGED_POLICIES.some((p) => a === `arn:aws:iam::aws:policy/${p}`));
+                const { policies, inline } = attachedPolicies(stack, r);
+                const extra = policies.filter((p) => !p.allowed).map((p) => p.arn);
                 const problems = [
                     extra.length && `broad or unexpected policies: ${extra.join(", ")}`,
                     (inline.length || asArray(r.props.inlinePolicies).length) && "inline policies on a node role: give the pods that need them their own role",
                 ].filter(Boolean);
-                return verdict(r, problems.length ? problems.join("; ") : undefined, `node policies only (${arns.length})`);
+                return verdict(r, problems.length ? problems.join("; ") : undefined, `node policies only (${policies.length})`);
             }),
 );
 
