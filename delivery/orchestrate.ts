@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, StackNotFoundError, type EngineEvent, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 import { loadConfigFile } from "../lib/config/load";
-import type { LayerName } from "../lib/layer";
+import { LAYER_NAMES, type LayerName } from "../lib/layer";
 import { REPO_ROOT } from "../lib/layers";
 import { DEFAULT_WAITS, removeBlockers, type ClusterApi, type WaitOptions } from "./blockers";
 import { kubeClusterApi } from "./kube";
@@ -153,5 +153,5 @@ export async function deliver(op: Operation, env: string, options: DeliveryOptio
         // Protected resources (the KMS key; in production the VPC, cluster and file systems) stay.
         results.push(await run(target, stack, (onEvent) => stack.destroy({ onEvent, excludeProtected: true })));
     }
-    return results;
+    return results.sort((a, b) => LAYER_NAMES.indexOf(b.layer) - LAYER_NAMES.indexOf(a.layer));
 }
