@@ -5,6 +5,7 @@ import { RULES } from "../policy/rules";
 import { stacksOfPlan, type LayerStack } from "../policy/plan";
 import { evaluate, formatReport, summaryLine, violations } from "../policy/report";
 import type { PolicyResource, PolicyStack, Rule } from "../policy/rule";
+import { synthesize } from "../synth/synth";
 import { TEST_DAY, envConfig, synthEnv } from "./helpers";
 
 let prod: LayerStack[];
@@ -352,6 +353,12 @@ describe("policy over the environments", () => {
         const notApplicable = evaluate("prod", prod).notApplicable.map((r) => r.id);
         // prod writes no aws-auth at all (authentication mode API).
         assert.deepEqual(notApplicable, ["data-aws-auth-patched"]);
+    });
+
+    it("the single-stack project of prod passes every mandatory rule too", async () => {
+        const { plan } = await synthesize(envConfig("prod"), "single");
+        const report = evaluate("prod", stacksOfPlan(plan, true, TEST_DAY));
+        assert.deepEqual(violations(report, "mandatory").map((v) => `${v.rule.id}: ${v.finding.message}`), []);
     });
 
     it("the report lists rule, resource and verdict, and ends with the summary line", () => {

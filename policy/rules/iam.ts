@@ -93,6 +93,10 @@ const trustsEc2 = (r: PolicyResource) =>
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** A physical name is the resource's: its given name, or Pulumi's auto-name (`<name>-<7 hex>`). */
+const isNamed = (value: unknown, r: PolicyResource) =>
+    typeof value === "string" && (value === r.props.name || value === r.name || new RegExp(`^${escapeRegExp(r.name)}-[0-9a-f]{7}$`).test(value));
+
 /** What a node may do beyond the AWS node policies: pull from ECR and fill the pull-through cache. */
 export const NODE_PULL_ACTIONS = [
     "ecr:BatchGetImage",
@@ -115,29 +119,32 @@ const pullOnly = (doc: unknown) => {
  * Customer-managed policies a node role may carry: pull-only policies of this stack (the attachment
  * depends on them), and the image-cache fill policy an upstream layer exports (checked there).
  */
-function pullPolicies(stack: PolicyStack): { urns: Set<string>; arns: Set<string> } {
-    const urns = new Set(ofType(stack, "aws:iam/policy:Policy").filter((p) => pullOnly(p.props.policy)).map((p) => p.urn));
+function pullPolicies(stack: PolicyStack): { urns: Set<string>; arns: Set<string>; named: (arn: string) => boolean } {
+    const local = ofType(stack, "aws:iam/policy:Policy").filter((p) => pullOnly(p.props.policy));
     const arns = new Set(
         ofType(stack, "pulumi:pulumi:StackReference")
             .map((r) => asRecord(r.props.outputs).imageCachePullPolicyArn)
             .filter((a): a is string => typeof a === "string"),
     );
-    return { urns, arns };
+    // A local policy's ARN ends with its name: given, or Pulumi's auto-name.
+    const named = (arn: string) => local.some((p) => isNamed(arn.split(":policy/").pop(), p));
+    return { urns: new Set(local.map((p) => p.urn)), arns, named };
 }
 
 /** Policies attached to a role, by attachment resources that name it or depend on it; `allowed` for the node policies. */
 function attachedPolicies(stack: PolicyStack, role: PolicyResource): { policies: { arn: string; allowed: boolean }[]; inline: PolicyResource[] } {
     const roles = new Set(ofType(stack, ROLE).map((x) => x.urn));
-    const named = (value: unknown) =>
-        typeof value === "string" && (value === role.props.name || value === role.name || new RegExp(`^${escapeRegExp(role.name)}-[0-9a-f]{7}$`).test(value));
     // By the role's name (given, or Pulumi's auto-name), or by depending on this role and no other.
     const refersTo = (a: PolicyResource, key: string) => {
         const roleDeps = a.dependencies.filter((d) => roles.has(d));
-        return named(a.props[key]) || (roleDeps.length === 1 && roleDeps[0] === role.urn);
+        return isNamed(a.props[key], role) || (roleDeps.length === 1 && roleDeps[0] === role.urn);
     };
     const pull = pullPolicies(stack);
     const allowed = (arn: string, attachment?: PolicyResource) =>
-        NODE_MANAGED_POLICIES.some((p) => arn === `arn:aws:iam::aws:policy/${p}`) || pull.arns.has(arn) || Boolean(attachment?.dependencies.some((d) => pull.urns.has(d)));
+        NODE_MANAGED_POLICIES.some((p) => arn === `arn:aws:iam::aws:policy/${p}`) ||
+        pull.arns.has(arn) ||
+        pull.named(arn) ||
+        Boolean(attachment?.dependencies.some((d) => pull.urns.has(d)));
     const policies = [
         ...asArray(role.props.managedPolicyArns).map(String).map((arn) => ({ arn, allowed: allowed(arn) })),
         ...ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
