@@ -1,5 +1,6 @@
 // npm run up|preview|destroy -- <env> [--yes-destroy-prod <env>]
 import { parseArgs } from "util";
+import { runMain } from "../lib/cli";
 import { deliver, describeChanges, OPERATIONS, type Operation } from "./orchestrate";
 
 const USAGE = "usage: npm run up|preview -- <env>\n       npm run destroy -- <env> [--yes-destroy-prod <env>]";
@@ -20,10 +21,4 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-        console.error(e instanceof Error ? e.message : String(e));
-        process.exit(1);
-    },
-);
+runMain(main, true);

@@ -5,6 +5,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError, envOfFile, loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
+import { runMain } from "../lib/cli";
 import { SynthError, synthesize } from "../synth/synth";
 import { stacksOfPlan } from "./plan";
 import { evaluate, formatReport, violations } from "./report";
@@ -42,10 +43,4 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        console.error(err instanceof Error ? err.stack : err);
-        process.exit(1);
-    },
-);
+runMain(main);

@@ -3,6 +3,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError, envOfFile, loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
+import { runMain } from "../lib/cli";
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, summaryLine } from "../policy/report";
 import { writePlan, summarize } from "./output";
@@ -51,10 +52,4 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        console.error(err instanceof Error ? err.stack : err);
-        process.exit(1);
-    },
-);
+runMain(main);

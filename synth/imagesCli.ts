@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { loadConfigFile } from "../lib/config/load";
+import { runMain } from "../lib/cli";
 import { REPO_ROOT } from "../lib/layers";
 import { imageTable, prewarmOf, prewarmScript, upstreamUrls } from "./images";
 import { synthesize } from "./synth";
@@ -34,4 +35,4 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+runMain(main);
