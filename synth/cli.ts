@@ -1,9 +1,9 @@
 // npm run synth -- <env> [--single] [--config <file>] [--out <dir>]
 import * as path from "path";
 import { parseArgs } from "util";
-import { ConfigError, envOfFile, loadConfigFile } from "../lib/config/load";
+import { ConfigError, loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
-import { runMain } from "../lib/cli";
+import { ENV_OPTIONS, environmentOf, runMain } from "../lib/cli";
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, summaryLine } from "../policy/report";
 import { writePlan, summarize } from "./output";
@@ -12,26 +12,10 @@ import { SynthError, synthesize } from "./synth";
 const USAGE = "usage: npm run synth -- <env> [--single] [--config <file>] [--out <dir>]";
 
 async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-            single: { type: "boolean", default: false },
-            config: { type: "string" },
-            out: { type: "string" },
-            help: { type: "boolean", short: "h", default: false },
-        },
-    });
-    if (values.help || (positionals.length === 0 && !values.config) || positionals.length > 1) {
-        console.error(USAGE);
-        return values.help ? 0 : 2;
-    }
-    const file = values.config ? path.resolve(values.config) : path.join(REPO_ROOT, `Pulumi.${positionals[0]}.yaml`);
-    const env = positionals[0] ?? envOfFile(file);
-    if (positionals[0] && values.config && envOfFile(file) !== env) {
-        console.error(`--config ${values.config} is the ${envOfFile(file)} environment, not ${env}`);
-        return 2;
-    }
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...ENV_OPTIONS, out: { type: "string" } } });
+    const target = environmentOf(values, positionals, USAGE);
+    if (typeof target === "number") return target;
+    const { env, file } = target;
     const outDir = path.resolve(values.out ?? path.join(REPO_ROOT, "out"), env);
     try {
         const config = loadConfigFile(file);
