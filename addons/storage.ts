@@ -10,8 +10,10 @@ import type { AddonContext } from "./catalog";
 import { dependenciesOf } from "./helmRelease";
 import { onAddonsPool } from "./placement";
 
-export const GP3_CLASS = "gp3";
-export const EFS_CLASS = "efs";
+import { EFS_CLASS, GP3_CLASS } from "../lib/config/addonNeeds";
+
+// The class names are config's knowledge too: applications' volumes are checked against them before anything is registered.
+export { EFS_CLASS, GP3_CLASS };
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /** The CSI drivers' controllers (EKS add-on configuration) sit with the other add-ons; node plugins run everywhere. */

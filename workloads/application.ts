@@ -11,6 +11,7 @@ import * as YAML from "yaml";
 import { dedicatedNodePool, nodePool } from "../addons/karpenter/nodes";
 import { dedicatedPool, type Placement } from "../addons/placement";
 import type { addonsContract, AddonsOutputs } from "../addons/contract";
+import { ALB_INGRESS_CLASS } from "../lib/config/addonNeeds";
 import type { ApplicationSpec, ProbeSpec } from "../lib/config/applications";
 import { IRSA_ROLE_ANNOTATION, irsaServiceAccountAnnotations, policy, serviceAccountTrust, type Statement } from "../lib/iam";
 import type { WiredContract } from "../lib/layer";
@@ -37,7 +38,7 @@ export interface BuildContext {
     production: boolean;
 }
 
-export const ALB_INGRESS_CLASS = "alb";
+export { ALB_INGRESS_CLASS };
 export const ZONE_KEY = "topology.kubernetes.io/zone";
 export const ROLE_ARN_ANNOTATION = IRSA_ROLE_ANNOTATION;
 export const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";

@@ -4,6 +4,7 @@ import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
+import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
 import { applicationProblems } from "./applications";
 import { applicationImageProblems, imageCacheProblems } from "./images";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
@@ -275,8 +276,15 @@ const imageSources: Rule = (c, { env }) => {
     return [...imageCacheProblems(c, egress, clusterName), ...applicationImageProblems(c, egress)];
 };
 
+/** An enabled add-on's required add-ons are enabled (lib/config/addonNeeds.ts). */
+const requiredAddons: Rule = requiredAddonProblems;
+
+/** Applications' secrets, ingress, load balancers, autoscalers and volumes have their add-ons (lib/config/addonNeeds.ts). */
+const applicationAddons: Rule = applicationAddonProblems;
+
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
     karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems, imageSources,
+    requiredAddons, applicationAddons,
 ];
