@@ -8,7 +8,7 @@ import { policy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf } from "./helmRelease";
-import { onAddonsPool } from "./placement";
+import { onAddonsPool } from "../lib/placement";
 
 import { EFS_CLASS, GP3_CLASS } from "../lib/config/addonNeeds";
 
