@@ -5,7 +5,7 @@
 // of a check deep inside the layers that could only fail halfway through a deploy).
 import type { AddonsConfig } from "./addons";
 import type { ApplicationSpec } from "./applications";
-import type { PartialConfig, Problem } from "./rules";
+import type { Problem } from "./problem";
 
 type AddonKey = keyof AddonsConfig;
 
@@ -56,8 +56,14 @@ export function addonsOffer(addons: AddonsConfig): AddonsOffer {
     };
 }
 
+/** What these rules read of the config (a shape, not the schema's type: the rules import this file). */
+export interface AddonNeedsInput {
+    addons?: AddonsConfig;
+    applications?: ApplicationSpec[];
+}
+
 /** `requiredAddons`: every enabled add-on's required add-ons are enabled too. */
-export function requiredAddonProblems({ addons }: PartialConfig): Problem[] {
+export function requiredAddonProblems({ addons }: AddonNeedsInput): Problem[] {
     if (!addons) return [];
     return (Object.entries(ADDON_REQUIRES) as [AddonKey, readonly AddonKey[]][]).flatMap(([key, requires]) =>
         addons[key].enabled
@@ -98,7 +104,7 @@ function applicationNeeds(app: ApplicationSpec, at: (key: string) => (string | n
 }
 
 /** `applicationAddons`: every application's secrets, ingress, load balancer, autoscaler and volume have the add-on that provides them. */
-export function applicationAddonProblems({ addons, applications }: PartialConfig): Problem[] {
+export function applicationAddonProblems({ addons, applications }: AddonNeedsInput): Problem[] {
     if (!addons || !applications) return [];
     const offer = addonsOffer(addons);
     return applications.flatMap((app, i) => applicationNeeds(app, (key) => ["applications", i, key], offer));
