@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Placement } from "../../addons/placement";
+import type { Placement } from "../../lib/placement";
 import type { addonsContract } from "../../addons/contract";
 import type { ApplicationSpec } from "../../lib/config/applications";
 import { dependenciesOf } from "../../lib/dependencies";

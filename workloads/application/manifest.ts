@@ -2,7 +2,7 @@
 // compiler checks every builder), the names and labels they share, and the context they are built in.
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Input from "@pulumi/kubernetes/types/input";
-import type { Placement } from "../../addons/placement";
+import type { Placement } from "../../lib/placement";
 import type { ApplicationSpec } from "../../lib/config/applications";
 
 /** Metadata every object of an application carries. */

@@ -2,7 +2,7 @@
 // files, spread over zones, on its pool.
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { createHash } from "crypto";
-import { dedicatedPool } from "../../addons/placement";
+import { dedicatedPool } from "../../lib/placement";
 import type { ApplicationSpec, ProbeSpec } from "../../lib/config/applications";
 import { appPort, labelsOf, selectorLabels, type BuildContext } from "./manifest";
 

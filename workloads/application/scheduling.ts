@@ -1,6 +1,6 @@
 // Where and before whom an application's pods run: its PriorityClass and its own Karpenter pool.
 import type * as pulumi from "@pulumi/pulumi";
-import { dedicatedNodePool, nodePool } from "../../addons/karpenter/nodes";
+import { dedicatedNodePool, nodePool } from "../../lib/karpenterNodes";
 import type { ApplicationSpec } from "../../lib/config/applications";
 import { labelsOf, type CustomObject, type PriorityClassObject } from "./manifest";
 
