@@ -2,6 +2,8 @@
 import type { PlatformConfig } from "../lib/config/schema";
 import { projectOf, runFromStacks } from "../lib/layer";
 import { availableLayers, runInProcess } from "../lib/layers";
+import { PLAYS, runPlays } from "../plays";
+import { formatProblem, type Play } from "../plays/play";
 import { MockEngine, SECRET, resolveOutputs, type PlannedResource } from "./engine";
 
 export type SynthMode = "layered" | "single";
@@ -17,6 +19,10 @@ export interface LayerPlan {
 export interface Plan {
     environment: string;
     mode: SynthMode;
+    /** `platform:tier`: the policy rules judge a `production` plan strictly. */
+    tier: PlatformConfig["tier"];
+    region: string;
+    accountId: string;
     layers: LayerPlan[];
 }
 
@@ -86,6 +92,8 @@ export async function synthesize(
     mode: SynthMode = "layered",
     layers = availableLayers(),
     engine = new MockEngine(config.region),
+    /** The plays to run over the plan; a problem fails the synth. Tests of one play's failing case pass `[]`. */
+    plays: readonly Play[] = PLAYS,
 ): Promise<SynthResult> {
     const warnings: string[] = [];
     const plans = await capturingWarnings(warnings, async () => {
@@ -99,5 +107,8 @@ export async function synthesize(
         }
         return result;
     });
-    return { plan: { environment: config.env, mode, layers: plans }, warnings };
+    const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, layers: plans };
+    const problems = runPlays(plan, plays);
+    if (problems.length > 0) throw new SynthError(problems.map(formatProblem));
+    return { plan, warnings };
 }
