@@ -1,4 +1,3 @@
-/* global process, module */
 // `npx mocha test/foo.test.ts` runs that file alone; `npm run unit` (no file named) runs them all.
 const named = process.argv.slice(2).some((arg) => /\.test\.ts$/.test(arg));
 module.exports = {

@@ -3,7 +3,7 @@
 // layers; `npm run policy -- --plan <file>` runs them on a given plan.
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
-import type { Plan } from "../synth/synth";
+import type { Plan } from "../synth/plan";
 import { integrity } from "./integrity";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";

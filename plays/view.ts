@@ -1,7 +1,6 @@
 // The plan as the plays read it: every resource of every layer, indexed, with the questions the
 // plays keep asking (which resource has this id, what are its children, does A come after B).
-import type { PlannedResource } from "../synth/engine";
-import type { Plan } from "../synth/synth";
+import type { Plan, PlannedResource } from "../synth/plan";
 
 export interface ViewResource extends PlannedResource {
     /** The layer (plan entry) that registered it: `network`, ..., or `platform` in the one-stack project. */

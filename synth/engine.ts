@@ -3,6 +3,7 @@
 // layers' outputs to StackReferences, and fails loudly on a remote component or a data-source
 // call it has no fixture for.
 import * as pulumi from "@pulumi/pulumi";
+import type { PlannedResource } from "./plan";
 import {
     ACCOUNT_ID,
     CALL_FIXTURES,
@@ -23,24 +24,7 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
 const { runInPulumiStack } = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export interface PlannedResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent?: string;
-    dependsOn: string[];
-    inputs: Record<string, unknown>;
-    custom: boolean;
-    remote: boolean;
-    protect: boolean;
-    retainOnDelete: boolean;
-    /** The id the engine answered (custom resources; reads), so a check can follow references. */
-    id?: string;
-    /** What the engine answered beyond the inputs: outputs whose value differs from (or is absent in) the inputs. */
-    outputs?: Record<string, unknown>;
-    /** Registered by a fixture: a remote component's child as its real implementation creates it, or the cloud's doing. */
-    modeled?: boolean;
-}
+export type { PlannedResource };
 
 export interface StackOutputs {
     outputs: Record<string, unknown>;

@@ -2,9 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import type { PlannedResource } from "./engine";
+import type { PlannedResource } from "./plan";
 import { ConfigError } from "../lib/config/load";
-import type { Plan } from "./synth";
+import type { Plan } from "./plan";
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 

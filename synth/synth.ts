@@ -4,27 +4,10 @@ import { projectOf, runFromStacks } from "../lib/layer";
 import { availableLayers, runInProcess } from "../lib/layers";
 import { PLAYS, runPlays } from "../plays";
 import { formatProblem, type Play } from "../plays/play";
-import { MockEngine, SECRET, resolveOutputs, type PlannedResource } from "./engine";
+import { MockEngine, SECRET, resolveOutputs } from "./engine";
+import type { LayerPlan, Plan, SynthMode } from "./plan";
 
-export type SynthMode = "layered" | "single";
-
-export interface LayerPlan {
-    name: string;
-    project: string;
-    stack: string;
-    outputs: Record<string, unknown>;
-    resources: PlannedResource[];
-}
-
-export interface Plan {
-    environment: string;
-    mode: SynthMode;
-    /** `platform:tier`: the policy rules judge a `production` plan strictly. */
-    tier: PlatformConfig["tier"];
-    region: string;
-    accountId: string;
-    layers: LayerPlan[];
-}
+export type { LayerPlan, Plan, SynthMode };
 
 export interface SynthResult {
     plan: Plan;
