@@ -13,6 +13,7 @@ import {
     type FixtureContext,
     type ResourceFixture,
 } from "./fixtures";
+import { FailureCapture, promiseOf, reasonOf } from "./failures";
 
 // The runtime's monitor and its wire format are not in @pulumi/pulumi's typed surface.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -188,21 +189,30 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
     /**
      * Runs a program as the root of a stack and waits for every registration; returns what the
-     * program returned (its outputs, still as Pulumi outputs).
+     * program returned (its outputs, still as Pulumi outputs). Fails when anything failed: the
+     * program, a registration (inputs that rejected: a throw inside `apply`), or a promise nobody
+     * awaited; every such problem is in `errors`, naming the resource, its component and the reason.
      */
     async run<T>(program: () => Promise<T>): Promise<T> {
         let result: T | undefined;
         let failure: unknown;
-        await runInPulumiStack(async () => {
-            try {
+        const capture = new FailureCapture();
+        capture.start();
+        try {
+            await runInPulumiStack(async () => {
                 result = await program();
-            } catch (err) {
-                failure = err;
-            }
-            return result;
-        });
-        await settings.waitForRPCs();
+                return result;
+            });
+        } catch (err) {
+            failure = err;
+        } finally {
+            await settings.waitForRPCs();
+            await capture.stop();
+        }
+        const problems = capture.problems([...this.errors, ...(failure ? [reasonOf(failure)] : [])]);
+        this.errors.push(...problems);
         if (failure) throw failure;
+        if (problems.length > 0) throw new Error(problems.join("\n"));
         return result as T;
     }
 }
@@ -226,6 +236,3 @@ export async function resolveOutputs(outputs: Record<string, unknown>, prefix = 
     return result;
 }
 
-function promiseOf<T>(out: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => out.apply((v) => { resolve(v); return v; }));
-}

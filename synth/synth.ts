@@ -5,6 +5,7 @@ import { availableLayers, runInProcess } from "../lib/layers";
 import { PLAYS, runPlays } from "../plays";
 import { formatProblem, type Play } from "../plays/play";
 import { MockEngine, SECRET, resolveOutputs } from "./engine";
+import { reasonOf } from "./failures";
 import type { LayerPlan, Plan, SynthMode } from "./plan";
 
 export type { LayerPlan, Plan, SynthMode };
@@ -48,13 +49,18 @@ async function capturingWarnings<T>(warnings: string[], fn: () => Promise<T>): P
 async function runLayer(engine: MockEngine, name: string, project: string, config: PlatformConfig, run: () => Promise<Record<string, unknown>>): Promise<LayerPlan> {
     const start = engine.resources.length;
     await engine.install(project, config.env, config.organization);
-    let outputs: Record<string, unknown>;
+    const known = engine.errors.length;
+    let outputs: Record<string, unknown> | undefined;
+    let failure: string | undefined;
     try {
         outputs = await engine.run(run);
     } catch (err) {
-        throw new SynthError([`${name}: ${(err as Error).message}`, ...engine.errors]);
+        failure = reasonOf(err);
     }
-    if (engine.errors.length > 0) throw new SynthError(engine.errors);
+    // Whatever failed, named by the layer: the engine's problems (each naming its resource), and the program's own failure unless one of them says it already.
+    const problems = engine.errors.slice(known);
+    if (failure !== undefined && !problems.some((p) => failure.includes(p))) problems.unshift(failure);
+    if (problems.length > 0 || outputs === undefined) throw new SynthError(problems.map((p) => `${name}: ${p}`));
     const resolved = await resolveOutputs(outputs);
     engine.stacks.set(`${config.organization}/${project}/${config.env}`, resolved);
     return {

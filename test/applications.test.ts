@@ -16,7 +16,7 @@ import { Application } from "../workloads/application/component";
 import type { ApplicationObject as K8sObject, BuildContext } from "../workloads/application/manifest";
 import { objectsOf } from "../workloads/application/objects";
 import { SECRETS_STORE_DRIVER } from "../workloads/application/pod";
-import { envConfig, problemsOf, baseEntries, withUnhandledRejections } from "./helpers";
+import { envConfig, problemsOf, baseEntries, rejectionOf } from "./helpers";
 import { crdProblems, k8sProblems } from "./schemas";
 
 type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -337,14 +337,13 @@ describe("applications", () => {
             assert.ok(!types.includes("aws:iam/role:Role"), "no role unless it needs one");
         });
 
-        it("fails clearly when it asks for secrets and the Secrets Store CSI driver is not installed", async () => {
-            const { result, rejections } = await withUnhandledRejections(async () => {
-                const { engine, run } = await build(appOf("payments-api"), { ...ADDONS, secretsStore: false });
-                await run.catch(() => undefined);
-                return engine;
-            });
-            const said = [...result.errors, ...rejections].join("\n");
-            assert.match(said, /application payments-api: asks for secrets, but the Secrets Store CSI driver is not installed \(platform:addons.secretsStore.enabled\)/);
+        it("fails the run when the add-ons layer has no Secrets Store CSI driver, naming the application and the reason (nothing vanishes)", async () => {
+            const { engine, run } = await build(appOf("payments-api"), { ...ADDONS, secretsStore: false });
+            const err = await rejectionOf(run);
+            const reason = "application payments-api: asks for secrets, but the Secrets Store CSI driver is not installed (platform:addons.secretsStore.enabled)";
+            assert.ok(err.message.includes(reason), err.message);
+            assert.equal(engine.errors.length, 1, engine.errors.join("\n"));
+            assert.ok(engine.errors[0].startsWith(reason), engine.errors[0]);
         });
 
         it("fails clearly when it asks for an ingress and there is no alb class", () => {

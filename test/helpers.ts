@@ -78,27 +78,6 @@ export function resourceOf(plan: Plan, layerName: string, type: string, name: st
     return found[0];
 }
 
-/**
- * Runs `fn` while the Pulumi runtime's leftover rejections (every output of a resource whose
- * registration failed rejects, and nobody awaits them) are swallowed instead of failing the test
- * that happens to be running; returns what they said.
- */
-export async function withUnhandledRejections<T>(fn: () => Promise<T>): Promise<{ result: T; rejections: string[] }> {
-    const saved = process.listeners("unhandledRejection");
-    const rejections: string[] = [];
-    const collect = (reason: unknown) => rejections.push(reason instanceof Error ? reason.message : String(reason));
-    process.removeAllListeners("unhandledRejection");
-    process.on("unhandledRejection", collect);
-    try {
-        return { result: await fn(), rejections };
-    } finally {
-        // Let Node report the rejections of this run before the listeners come back.
-        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-        process.removeListener("unhandledRejection", collect);
-        for (const listener of saved) process.on("unhandledRejection", listener);
-    }
-}
-
 /** The rejection of a promise (fails the test when it resolves). */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
     try {
