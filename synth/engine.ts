@@ -80,8 +80,10 @@ export class MockEngine implements pulumi.runtime.Mocks {
         region: string,
         readonly resourceFixtures: Record<string, ResourceFixture> = RESOURCE_FIXTURES,
         readonly callFixtures: Record<string, CallFixture> = CALL_FIXTURES,
+        /** The account the engine plays (`platform:accountId`); a stand-in when the config names none. */
+        accountId: string = ACCOUNT_ID,
     ) {
-        this.ctx = { region, accountId: ACCOUNT_ID };
+        this.ctx = { region, accountId };
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {

@@ -80,7 +80,7 @@ export async function synthesize(
     config: PlatformConfig,
     mode: SynthMode = "layered",
     layers = availableLayers(),
-    engine = new MockEngine(config.region),
+    engine = new MockEngine(config.region, undefined, undefined, config.accountId),
     /** The plays to run over the plan; a problem fails the synth. Tests of one play's failing case pass `[]`. */
     plays: readonly Play[] = PLAYS,
 ): Promise<SynthResult> {

@@ -18,6 +18,9 @@ export function baseEntries(): Record<string, unknown> {
         "aws:region": "eu-west-1",
         "platform:name": "acme",
         "platform:tier": "development",
+        // The test account, as production requires (the AWS provider refuses any other).
+        "platform:accountId": "111122223333",
+        "aws:allowedAccountIds": ["111122223333"],
         "platform:availabilityZones": ["eu-west-1a", "eu-west-1b"],
         "platform:vpcCidr": "10.0.0.0/16",
         // What every environment without egress needs (its image cache mirrors Docker Hub); unused elsewhere.

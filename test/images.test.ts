@@ -198,8 +198,11 @@ describe("private images", () => {
             const prewarm = prewarmOf(prod, config);
             assert.ok(prewarm.images.length >= 30);
             for (const image of prewarm.images) assert.ok(image.cached.startsWith(`${REGISTRY}/acme-prod/`), image.cached);
-            const script = prewarmScript(prewarm, config.region, "/tmp/values");
+            const script = prewarmScript(prewarm, config.region);
             assert.match(script, /docker login --username AWS --password-stdin 111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
+            // Portable: the values files are found beside the script, wherever it is copied; no path of the machine that wrote it.
+            assert.ok(!script.includes(REPO_ROOT) && !/ \/(tmp|home|work|Users)\//.test(script), script);
+            for (const r of prewarm.releases) assert.ok(script.includes(`--values "$here/${r.release}.values.json"`), r.release);
             for (const r of prewarm.releases) assert.ok(script.includes(`helm template ${r.release} `), r.release);
             for (const app of config.applications) assert.ok(script.includes(`docker pull ${app.image}`), app.image);
             assert.throws(() => prewarmOf(prodWithEgress, prodWith({ "platform:egress": "single-nat" })), /has no image cache/);

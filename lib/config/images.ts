@@ -105,6 +105,26 @@ export function applicationImageProblems(c: ImagesInput, egress: string | undefi
     });
 }
 
+/** ECR images of applications, and the cache's credentials, in another account than `platform:accountId`: the nodes could not read them. */
+export function foreignAccountProblems(c: ImagesInput & { accountId?: string }): Problem[] {
+    const { accountId } = c;
+    if (!accountId) return [];
+    const images = (c.applications ?? []).flatMap((app, i): Problem[] => {
+        const location = ecrImageLocation(app.image);
+        return location && location.accountId !== accountId
+            ? [{ path: ["applications", i, "image"], message: `"${app.image}" is in the ECR of account ${location.accountId}, not of this environment's account ${accountId} (platform:accountId)` }]
+            : [];
+    });
+    const credentials = Object.values(CREDENTIAL_KEYS).flatMap((key): Problem[] => {
+        const arn = c.imageCache?.[key];
+        const owner = arn?.split(":")[4];
+        return arn && owner !== accountId
+            ? [{ path: ["imageCache", key], message: `"${arn}" is a secret of account ${owner}, not of this environment's account ${accountId} (platform:accountId): ECR reads the credentials of its own account` }]
+            : [];
+    });
+    return [...images, ...credentials];
+}
+
 /** Application images in another account's ECR than the environment's (checked against the cluster layer's cache registry). */
 export function foreignApplicationImages(apps: { image: string }[], accountId: string): string[] {
     return apps.flatMap((app, i) => {

@@ -7,7 +7,7 @@ import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec
 import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
 import { applicationProblems } from "./applications";
 import type { Problem } from "./problem";
-import { applicationImageProblems, imageCacheProblems } from "./images";
+import { applicationImageProblems, foreignAccountProblems, imageCacheProblems } from "./images";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
@@ -270,7 +270,22 @@ const teamNodePools: Rule = ({ teams, karpenter }) =>
 const imageSources: Rule = (c, { env }) => {
     const egress = c.tier ? (c.egress ?? defaultEgress(c.tier)) : undefined;
     const clusterName = c.name && env ? `${c.name}-${env}` : undefined;
-    return [...imageCacheProblems(c, egress, clusterName), ...applicationImageProblems(c, egress)];
+    return [...imageCacheProblems(c, egress, clusterName), ...applicationImageProblems(c, egress), ...foreignAccountProblems(c)];
+};
+
+/**
+ * The environment's account: production names it, and the AWS provider of every layer (which reads
+ * `aws:allowedAccountIds` from the same file) refuses any other account.
+ */
+const accountPinned: Rule = ({ accountId, allowedAccountIds, tier }) => {
+    if (!accountId) {
+        return tier === "production" ? [{ path: ["accountId"], message: "is required in production: the AWS account the environment deploys to (12 digits)" }] : [];
+    }
+    if (allowedAccountIds?.length === 1 && allowedAccountIds[0] === accountId) return [];
+    return [{
+        path: ["allowedAccountIds"],
+        message: `must be ["${accountId}"] (platform:accountId), so that the AWS provider of every layer refuses to act in any other account${allowedAccountIds ? `; it is ${JSON.stringify(allowedAccountIds)}` : ""}`,
+    }];
 };
 
 /** An enabled add-on's required add-ons are enabled (lib/config/addonNeeds.ts). */
@@ -283,5 +298,5 @@ export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
     karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems, imageSources,
-    requiredAddons, applicationAddons,
+    requiredAddons, applicationAddons, accountPinned,
 ];

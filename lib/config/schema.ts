@@ -83,6 +83,15 @@ export const configSchema = z.strictObject({
         .string({ error: (iss) => (iss.input === undefined ? "is required (the AWS region of the environment)" : `${JSON.stringify(iss.input)} is not an AWS region name`) })
         .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region` })
         .describe("AWS region of the environment (`aws:region`)."),
+    allowedAccountIds: z
+        .array(z.string())
+        .optional()
+        .describe("The AWS provider's own setting (`aws:allowedAccountIds`): it refuses to act in any other account. Must be exactly `[platform:accountId]` when that is set."),
+    accountId: z
+        .string()
+        .regex(/^\d{12}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS account id (12 digits, quoted)` })
+        .optional()
+        .describe("The environment's AWS account (required in production). Every layer's AWS provider refuses any other (`aws:allowedAccountIds`); the offline synth, the policy pack, the image lists and the pre-warm script play this account."),
     name: dnsLabel.describe("Platform name; the cluster is named `<name>-<stack>` and every resource starts with it."),
     tier: oneOf(TIERS).describe(
         "`production` turns on the strict defaults: no internet egress, deletion protection, retained volumes.",
