@@ -5,7 +5,7 @@
 import { IPv4, IPv4CidrRange } from "ip-num";
 import type { Addon } from "../catalog";
 import { everyNode } from "../placement";
-import { CHARTS } from "../../lib/versions";
+import { nodeLocalDns as declaration } from "../../lib/addons/nodeLocalDns";
 import { addonRelease } from "./common";
 
 /** The upstream convention (the chart's own default is 169.254.20.25). */
@@ -24,12 +24,11 @@ export function nodeLocalDnsValues(serviceCidr: string) {
 }
 
 export const nodeLocalDns: Addon = {
-    key: "nodeLocalDns",
-    after: ["karpenter"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-node-local-dns`, {
             key: "nodeLocalDns",
-            pin: CHARTS.nodeLocalDns,
+            pin: declaration.charts.nodeLocalDns,
             releaseName: "node-local-dns",
             // The chart's DaemonSet is hard-coded to kube-system.
             namespace: "kube-system",
