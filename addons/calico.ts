@@ -7,7 +7,7 @@ import type { PodNetworkMode } from "../lib/config/schema";
 import { calico as declaration } from "../lib/addons/calico";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf, HelmRelease, type Values } from "./helmRelease";
-import { onAddonsPool } from "./placement";
+import { onAddonsPool } from "../lib/placement";
 
 export const CALICO_NAMESPACE = "tigera-operator";
 

@@ -2,9 +2,9 @@
 // `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
 // makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
 import type { Addon } from "../catalog";
+import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
-import { apiReachable, onAddonsPool } from "../placement";
 import { addonRelease, irsaAnnotations, isProduction, replicasFor, type Upstream } from "./common";
 
 export const LBC_NAMESPACE = "kube-system";

@@ -1,7 +1,7 @@
 // Loki: logs in S3 (two encrypted, versioned, private, TLS-only buckets), its service account
 // reaching only them. One binary in development, the simple scalable deployment in production.
 import { int } from "../config/fields";
-import { policy, type PolicyDocument } from "../iam";
+import { policy, type PolicyDocument } from "../policyDocument";
 import { reg } from "../registries";
 import { defineAddon, helmAddon, optionalAddon } from "./declaration";
 
