@@ -3,6 +3,7 @@
 // an ingress, a load balancer, autoscaling or a volume that no enabled add-on provides, is a config
 // error naming the key, reported with every other problem before anything is registered (instead
 // of a check deep inside the layers that could only fail halfway through a deploy).
+import { ADDON_LIST } from "../addons";
 import type { AddonsConfig } from "./addons";
 import type { ApplicationSpec } from "./applications";
 import type { Problem } from "./problem";
@@ -17,20 +18,13 @@ export const ALB_INGRESS_CLASS = "alb";
 export const NGINX_INGRESS_CLASS = "nginx";
 
 /**
- * Add-ons that must be enabled with an add-on: it cannot work without them. This is apart from
- * the order the add-on installs in (its `after`, in the add-ons layer), which only waits for what
- * is enabled.
+ * Add-ons that must be enabled with an add-on, as each declares (`requires` in lib/addons/<add-on>.ts):
+ * it cannot work without them. This is apart from the order it installs in (its `after`), which
+ * only waits for what is enabled.
  */
-export const ADDON_REQUIRES: { readonly [K in AddonKey]?: readonly AddonKey[] } = {
-    // Its Service is an NLB that only the load balancer controller creates (`aws-load-balancer-type: external`).
-    ingressNginx: ["loadBalancerController"],
-    // The recommender reads the resource metrics API that metrics-server serves.
-    vpa: ["metricsServer"],
-    // Their volumes are claims on the gp3 StorageClass, which the EBS CSI driver provides.
-    monitoring: ["ebsCsi"],
-    loki: ["ebsCsi"],
-    kubecost: ["ebsCsi"],
-};
+export const ADDON_REQUIRES: { readonly [K in AddonKey]?: readonly AddonKey[] } = Object.fromEntries(
+    ADDON_LIST.filter((d) => d.requires.length > 0).map((d) => [d.key, d.requires]),
+);
 
 /** What the add-ons layer will offer applications, from the config alone (its outputs must agree: test/addonNeeds.test.ts). */
 export interface AddonsOffer {
