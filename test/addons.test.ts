@@ -58,7 +58,9 @@ const ENABLED: Record<string, string[]> = {
 };
 
 const ADDONS_POOL = { nodeSelector: { "karpenter.sh/nodepool": "addons" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "addons", effect: "NoSchedule" }] };
-const EVERY_NODE = [{ key: "", operator: "Exists", effect: "NoSchedule" }, { key: "", operator: "Exists", effect: "NoExecute" }];
+/** Every taint tolerated, Fargate excluded by node affinity (addons/placement.ts everyNode). */
+const EVERY_NODE = [{ key: "CriticalAddonsOnly", operator: "Exists" }, { operator: "Exists", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute" }];
+const NOT_ON_FARGATE = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] }] }] } } };
 
 describe("third-party add-ons", () => {
     const plans: Record<string, Plan> = {};
@@ -254,6 +256,14 @@ describe("third-party add-ons", () => {
             assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver").linux.tolerations, EVERY_NODE);
             assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver-provider-aws").tolerations, EVERY_NODE);
             assert.deepEqual(valuesOf(plans.prod, "node-local-dns").tolerations, EVERY_NODE);
+        });
+
+        it("keeps the DaemonSets off Fargate", () => {
+            assert.deepEqual(valuesOf(plans.prod, "kube-prometheus-stack")["prometheus-node-exporter"].affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver").linux.affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver-provider-aws").affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "node-local-dns").affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "loki").lokiCanary.affinity, NOT_ON_FARGATE);
         });
     });
 

@@ -9,7 +9,7 @@ import { CHARTS } from "../../lib/versions";
 import type { Addon, AddonContext } from "../catalog";
 import { everyNode, onAddonsPool } from "../placement";
 import { GP3_CLASS } from "../storage";
-import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type Upstream } from "./common";
+import { addonRelease, AddonGroup, isProduction, type Upstream } from "./common";
 
 export const LOKI_NAMESPACE = "loki";
 export const LOKI_SERVICE_ACCOUNT = "loki";
@@ -68,7 +68,7 @@ export function lokiValues(s: LokiSettings, up: Upstream) {
             limits_config: { retention_period: `${s.retentionDays * 24}h` },
             compactor: { retention_enabled: true, delete_request_store: "s3" },
         },
-        serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: irsaAnnotations(up.roleArn) },
+        serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: up.serviceAccountAnnotations },
         singleBinary: { replicas: scalable ? 0 : 1, ...pool, persistence },
         write: { replicas: scalable ? 3 : 0, ...pool, persistence },
         read: { replicas: scalable ? 2 : 0, ...pool },
@@ -76,7 +76,7 @@ export function lokiValues(s: LokiSettings, up: Upstream) {
         gateway: { replicas: scalable ? 2 : 1, ...pool },
         chunksCache: { enabled: scalable, ...pool, allocatedMemory: 2048 },
         resultsCache: { enabled: scalable, ...pool },
-        lokiCanary: { tolerations: everyNode().tolerations },
+        lokiCanary: { ...everyNode() },
         minio: { enabled: false },
     };
 }
@@ -96,6 +96,7 @@ class Loki extends AddonGroup {
             namespace: LOKI_NAMESPACE,
             serviceAccountRole: {
                 serviceAccount: LOKI_SERVICE_ACCOUNT,
+                compute: "ec2",
                 policy: pulumi.all([chunks.bucket, ruler.bucket, ctx.cluster.kmsKeyArn]).apply(([c, r, key]) => lokiS3Policy([c, r], key)),
             },
             values: (up) =>

@@ -60,7 +60,7 @@ export function monitoringValues(s: MonitoringSettings, up: Upstream) {
             admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_USER_KEY, passwordKey: GRAFANA_PASSWORD_KEY },
         },
         "kube-state-metrics": { ...pool },
-        "prometheus-node-exporter": { tolerations: everyNode().tolerations },
+        "prometheus-node-exporter": { ...everyNode() },
     };
 }
 

@@ -19,7 +19,7 @@ export function kubeDnsAddress(serviceCidr: string): string {
 export function nodeLocalDnsValues(serviceCidr: string) {
     return {
         config: { dnsServer: kubeDnsAddress(serviceCidr), localDns: LOCAL_DNS_ADDRESS },
-        tolerations: everyNode().tolerations,
+        ...everyNode(),
     };
 }
 
