@@ -10,7 +10,7 @@ import type { PlatformConfig } from "../lib/config/schema";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf } from "./helmRelease";
-import { onAddonsPool } from "./placement";
+import { onAddonsPool } from "../lib/placement";
 
 export const GP3_CLASS = "gp3";
 export const EBS_CONTROLLER_SA = "ebs-csi-controller-sa";

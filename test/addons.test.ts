@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { HOST_PORTS } from "../addons/placement";
+import { HOST_PORTS } from "../lib/placement";
 import { INGRESS_NGINX_RETIRED } from "../addons/thirdParty/ingressNginx";
 import { LBC_CLUSTER_TAG, LOAD_BALANCER_CONTROLLER_POLICY } from "../addons/thirdParty/loadBalancerControllerPolicy";
 import type { PlatformConfig } from "../lib/config/schema";
@@ -58,7 +58,7 @@ const ENABLED: Record<string, string[]> = {
 };
 
 const ADDONS_POOL = { nodeSelector: { "karpenter.sh/nodepool": "addons" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "addons", effect: "NoSchedule" }] };
-/** Every taint tolerated, Fargate excluded by node affinity (addons/placement.ts everyNode). */
+/** Every taint tolerated, Fargate excluded by node affinity (lib/placement.ts everyNode). */
 const EVERY_NODE = [{ key: "CriticalAddonsOnly", operator: "Exists" }, { operator: "Exists", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute" }];
 const NOT_ON_FARGATE = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] }] }] } } };
 

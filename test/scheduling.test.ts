@@ -1,7 +1,7 @@
 // The scheduling play: every pod has compute that takes it, DaemonSets stay off Fargate, host ports
 // do not collide, pods that need a node each fit their pools, and no node group is unusable.
 import { strict as assert } from "assert";
-import { everyNode } from "../addons/placement";
+import { everyNode } from "../lib/placement";
 import { typhaDeployment } from "../addons/calico";
 import { expectedTyphaScale, scheduling } from "../plays/scheduling";
 import { placementProblem } from "../plays/scheduling/match";
