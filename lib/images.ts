@@ -101,6 +101,8 @@ export const CHART_IMAGES: Record<string, ChartImage[]> = {
         repo("registry.k8s.io", "sig-storage/livenessprobe", "linux.livenessProbeImage.repository"),
     ],
     [CHARTS.secretsStoreProviderAws.chart]: [repo("public.ecr.aws", "aws-secrets-manager/secrets-store-csi-driver-provider-aws", "image.repository")],
+    // Published at cr.fluentbit.io (which ECR cannot cache) and, the same builds, on Docker Hub.
+    [CHARTS.fluentBit.chart]: [repo("docker.io", "fluent/fluent-bit", "image.repository")],
     [CHARTS.nodeLocalDns.chart]: [repo("registry.k8s.io", "dns/k8s-dns-node-cache", "image.repository")],
     [CHARTS.vpa.chart]: [
         repo("registry.k8s.io", "autoscaling/vpa-recommender", "recommender.image.repository"),

@@ -109,6 +109,8 @@ export const CHARTS = {
     monitoring: { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "92.15.0" },
     /** Loki 3.6.7; the chart moved to grafana-community on 2026-03-16 and was renumbered (8.x). */
     loki: { chart: "loki", repository: "https://grafana-community.github.io/helm-charts", version: "8.2.0" },
+    /** Fluent Bit: the log collector on every EC2 node, shipping containers' logs to Loki (part of the Loki add-on). */
+    fluentBit: { chart: "fluent-bit", repository: "https://fluent.github.io/helm-charts/", version: "0.58.1" },
     /** The driver, installed on its own (the AWS provider's bundled copy is turned off); chart version = driver version. */
     secretsStore: { chart: "secrets-store-csi-driver", repository: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts", version: "1.6.1" },
     /** The AWS provider (ASCP) of the Secrets Store CSI driver. */

@@ -13,6 +13,8 @@ import { addonRelease, AddonGroup, isProduction, type Upstream } from "./common"
 
 export const LOKI_NAMESPACE = "loki";
 export const LOKI_SERVICE_ACCOUNT = "loki";
+/** The chart's gateway Service (release `loki`, `gateway.service.port` 80): where Grafana and the log collector reach Loki. */
+export const LOKI_GATEWAY_URL = `http://loki-gateway.${LOKI_NAMESPACE}.svc.cluster.local`;
 
 export type LokiBucketPurpose = "chunks" | "ruler";
 
@@ -49,6 +51,52 @@ export interface LokiSettings {
     region: string;
     retentionDays: number;
     buckets: Record<LokiBucketPurpose, string>;
+}
+
+/**
+ * Fluent Bit on every EC2 node (never Fargate, whose own log router ships to CloudWatch): it tails
+ * the containers' logs under /var/log, adds their pod's metadata and pushes them to Loki's
+ * gateway. Bottlerocket runs containerd (no /var/lib/docker) and its journal is not read here.
+ */
+export function collectorValues(lokiHost: string, scrape: boolean) {
+    return {
+        kind: "DaemonSet",
+        ...everyNode(),
+        testFramework: { enabled: false },
+        serviceMonitor: { enabled: scrape },
+        daemonSetVolumes: [{ name: "varlog", hostPath: { path: "/var/log" } }],
+        daemonSetVolumeMounts: [{ name: "varlog", mountPath: "/var/log" }],
+        config: {
+            inputs: `[INPUT]
+    Name tail
+    Path /var/log/containers/*.log
+    multiline.parser cri, docker
+    Tag kube.*
+    DB /var/log/fluent-bit-kube.db
+    Mem_Buf_Limit 5MB
+    Skip_Long_Lines On
+`,
+            filters: `[FILTER]
+    Name kubernetes
+    Match kube.*
+    Merge_Log On
+    Keep_Log Off
+    K8S-Logging.Parser On
+    K8S-Logging.Exclude On
+`,
+            outputs: `[OUTPUT]
+    Name loki
+    Match kube.*
+    Host ${lokiHost}
+    Port 80
+    Labels job=fluent-bit
+    Label_keys $kubernetes['namespace_name'],$kubernetes['pod_name'],$kubernetes['container_name'],$kubernetes['host']
+    Remove_keys kubernetes,stream
+    Line_format json
+    Retry_Limit False
+`,
+        },
+    };
 }
 
 export function lokiValues(s: LokiSettings, up: Upstream) {
@@ -89,7 +137,7 @@ class Loki extends AddonGroup {
         const production = isProduction(ctx);
         const chunks = this.bucket(ctx, `${name}-chunks`, production, config.retentionDays);
         const ruler = this.bucket(ctx, `${name}-ruler`, production);
-        addonRelease(ctx, name, {
+        const release = addonRelease(ctx, name, {
             key: "loki",
             pin: CHARTS.loki,
             releaseName: "loki",
@@ -103,6 +151,16 @@ class Loki extends AddonGroup {
                 pulumi.all([chunks.bucket, ruler.bucket]).apply(([c, r]) =>
                     lokiValues({ production, region: ctx.config.region, retentionDays: config.retentionDays, buckets: { chunks: c, ruler: r } }, up)),
         }, this.child(opts, [chunks.ready, ruler.ready]));
+        // Logs from every node reach Loki: the collector waits for Loki (its first pushes would fail).
+        addonRelease(ctx, `${name}-fluent-bit`, {
+            key: "loki",
+            pin: CHARTS.fluentBit,
+            version: CHARTS.fluentBit.version,
+            overrides: {},
+            releaseName: "fluent-bit",
+            namespace: LOKI_NAMESPACE,
+            values: () => collectorValues(new URL(LOKI_GATEWAY_URL).hostname, ctx.config.addons.monitoring.enabled),
+        }, this.child(opts, [release]));
     }
 
     /** An encrypted, versioned, private, TLS-only bucket; its objects expire after `expireDays` when given. */
@@ -137,6 +195,7 @@ class Loki extends AddonGroup {
 
 export const loki: Addon = {
     key: "loki",
-    after: ["karpenter", "calico", "storage"],
+    // After monitoring: the collector's ServiceMonitor needs the Prometheus operator's CRDs.
+    after: ["karpenter", "calico", "storage", "monitoring"],
     install: (ctx, opts) => new Loki(ctx, opts),
 };

@@ -7,7 +7,9 @@ import type { Addon, AddonContext } from "../catalog";
 import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { CHARTS } from "../../lib/versions";
+import { policy, type PolicyDocument } from "../../lib/iam";
 import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";
+import { LOKI_GATEWAY_URL } from "./loki";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
@@ -16,7 +18,65 @@ const GRAFANA_PASSWORD_KEY = "admin-password";
 /** The operator's admission webhook port (chart `prometheusOperator.tls.internalPort`). */
 const OPERATOR_WEBHOOK_PORT = 10250;
 
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
+
+/**
+ * kube-prometheus-stack scrapes and alerts on control-plane components EKS runs out of reach
+ * (scheduler, controller manager, etcd) and on kube-proxy's metrics, which EKS binds to
+ * 127.0.0.1: their targets stay down and their alerts fire forever.
+ */
+export const UNREACHABLE_ON_EKS = {
+    components: ["kubeScheduler", "kubeControllerManager", "kubeEtcd", "kubeProxy"],
+    rules: ["etcd", "kubeSchedulerAlerting", "kubeSchedulerRecording", "kubeControllerManager", "kubeProxy"],
+} as const;
+
+/** What Grafana may read in CloudWatch: metrics, and the cluster's log groups (Fargate's pods, the control plane). */
+export function grafanaCloudWatchPolicy(region: string, accountId: string, clusterName: string): PolicyDocument {
+    const logGroups = `arn:aws:logs:${region}:${accountId}:log-group:/aws/eks/${clusterName}/*`;
+    return policy(
+        {
+            Sid: "ReadMetrics",
+            Effect: "Allow",
+            Action: ["cloudwatch:DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport", "ec2:DescribeRegions", "tag:GetResources"],
+            Resource: "*",
+        },
+        { Sid: "ListLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+        {
+            Sid: "ReadClusterLogs",
+            Effect: "Allow",
+            Action: ["logs:GetLogGroupFields", "logs:StartQuery", "logs:GetLogEvents", "logs:FilterLogEvents"],
+            Resource: [logGroups, `${logGroups}:*`],
+        },
+        { Sid: "QueryResults", Effect: "Allow", Action: ["logs:StopQuery", "logs:GetQueryResults"], Resource: "*" },
+    );
+}
+
+/** Grafana's data sources beyond the chart's Prometheus and Alertmanager: Loki, and CloudWatch (Fargate pods' logs). */
+export function grafanaDataSources(s: Pick<MonitoringSettings, "region" | "lokiUrl" | "fargateLogGroupArn">): Record<string, unknown>[] {
+    return [
+        ...(s.lokiUrl ? [{ name: "Loki", uid: "loki", type: "loki", access: "proxy", url: s.lokiUrl, editable: false }] : []),
+        {
+            name: "CloudWatch",
+            uid: "cloudwatch",
+            type: "cloudwatch",
+            access: "proxy",
+            editable: false,
+            // The AWS SDK's default chain: the credentials EKS Pod Identity gives Grafana's service account.
+            jsonData: {
+                authType: "default",
+                defaultRegion: s.region,
+                ...(s.fargateLogGroupArn ? { logGroups: [{ arn: s.fargateLogGroupArn, name: s.fargateLogGroupArn.split(":log-group:")[1] }] } : {}),
+            },
+        },
+    ];
+}
+
 export interface MonitoringSettings {
+    region: string;
+    /** Loki's gateway, when Loki is installed. */
+    lokiUrl?: string;
+    /** Fargate pods' log group (cluster layer), when Fargate logging is on. */
+    fargateLogGroupArn?: string;
     replicas: number;
     production: boolean;
     retention: string;
@@ -38,9 +98,17 @@ export function monitoringValues(s: MonitoringSettings, up: Upstream) {
             tls: { enabled: true, internalPort: api.port },
             admissionWebhooks: { enabled: true, patch: { ...pool } },
         },
+        // EKS runs these out of reach (kube-proxy's metrics listen on 127.0.0.1): no scrape, no alerts that can never clear.
+        ...Object.fromEntries(UNREACHABLE_ON_EKS.components.map((c) => [c, { enabled: false }])),
+        defaultRules: { rules: Object.fromEntries(UNREACHABLE_ON_EKS.rules.map((r) => [r, false])) },
         prometheus: {
             podDisruptionBudget: pdb,
             prometheusSpec: {
+                // Every ServiceMonitor, PodMonitor, Probe and rule of every namespace, not only this release's.
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                probeSelectorNilUsesHelmValues: false,
+                ruleSelectorNilUsesHelmValues: false,
                 replicas: s.replicas,
                 ...pool,
                 retention: s.retention,
@@ -58,6 +126,8 @@ export function monitoringValues(s: MonitoringSettings, up: Upstream) {
             replicas: 1,
             ...pool,
             admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_USER_KEY, passwordKey: GRAFANA_PASSWORD_KEY },
+            serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT, annotations: up.serviceAccountAnnotations },
+            additionalDataSources: grafanaDataSources(s),
         },
         "kube-state-metrics": { ...pool },
         "prometheus-node-exporter": { ...everyNode() },
@@ -84,8 +154,22 @@ class Monitoring extends AddonGroup {
             createNamespace: false,
             // Prometheus and Alertmanager wait for their volumes.
             timeoutSeconds: 900,
+            // Grafana reads CloudWatch (Fargate pods' logs) as itself: EKS Pod Identity, it runs on the add-on nodes.
+            serviceAccountRole: {
+                serviceAccount: GRAFANA_SERVICE_ACCOUNT,
+                compute: "ec2",
+                policy: ctx.accountId.apply((account) => grafanaCloudWatchPolicy(ctx.config.region, account, ctx.clusterName)),
+            },
             values: (up) =>
-                monitoringValues({ replicas: replicasFor(ctx), production: isProduction(ctx), retention: config.retention, storageGiB: config.storageGiB }, up),
+                ctx.cluster.fargateLogGroupArn.apply((fargateLogGroupArn) => monitoringValues({
+                    region: ctx.config.region,
+                    lokiUrl: ctx.config.addons.loki.enabled ? LOKI_GATEWAY_URL : undefined,
+                    fargateLogGroupArn,
+                    replicas: replicasFor(ctx),
+                    production: isProduction(ctx),
+                    retention: config.retention,
+                    storageGiB: config.storageGiB,
+                }, up)),
         }, this.child(opts, [secret]));
     }
 }
