@@ -68,7 +68,7 @@ export class HelmRelease extends pulumi.ComponentResource {
     constructor(name: string, args: HelmReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:addons:HelmRelease", name, {}, opts);
         const sa = args.serviceAccountRole;
-        const identity = sa && new PodAwsIdentity(`${name}-identity`, {
+        const identity = sa && new PodAwsIdentity(`${name}-${sa.compute === "fargate" ? "irsa" : "pod-identity"}`, {
             clusterName: sa.clusterName,
             namespace: args.namespace,
             serviceAccount: sa.serviceAccount,

@@ -75,7 +75,8 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
 
     constructor(name: string, args: PodAwsIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:lib:PodAwsIdentity", name, {}, opts);
-        const child = { parent: this };
+        // Its children keep the URNs they had as children of the owner (IRSA roles before this component).
+        const child: pulumi.CustomResourceOptions = { parent: this, aliases: opts?.parent ? [{ parent: opts.parent }] : [] };
         this.mechanism = mechanismFor(args.compute);
         const who = `${args.namespace}/${args.serviceAccount}`;
         let trust: pulumi.Output<string>;
@@ -104,7 +105,7 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
                 serviceAccount: args.serviceAccount,
                 roleArn: this.role.arn,
                 tags: args.tags,
-            }, { parent: this, dependsOn: ready.slice() }));
+            }, { ...child, dependsOn: ready.slice() }));
         }
         this.ready = ready;
         this.roleArn = this.role.arn;

@@ -201,12 +201,15 @@ describe("cluster layer", () => {
             assert.equal(trust.Condition.ArnLike["aws:SourceArn"], "arn:aws:eks:eu-west-1:111122223333:fargateprofile/acme-prod/*");
         });
 
-        it("ships Fargate logs to CloudWatch when enabled (prod) and not otherwise (dev)", () => {
+        it("ships Fargate logs to CloudWatch by default (dev, prod), and not when turned off", async () => {
             const map = resourcesOf(prod, "cluster", "kubernetes:core/v1:ConfigMap").find((r) => inputs(r).metadata.name === "aws-logging");
             assert.ok(map);
             assert.equal(inputs(map).metadata.namespace, "aws-observability");
             assert.match(inputs(map).data["output.conf"], /log_group_name \/aws\/eks\/acme-prod\/fargate/);
-            assert.equal(resourcesOf(dev, "cluster", "kubernetes:core/v1:ConfigMap").length, 0);
+            assert.ok(resourcesOf(dev, "cluster", "kubernetes:core/v1:ConfigMap").some((r) => inputs(r).metadata.name === "aws-logging"));
+            const off = await synth(configWith({ "platform:fargateLogging": { enabled: false } }));
+            assert.equal(resourcesOf(off, "cluster", "kubernetes:core/v1:ConfigMap").length, 0);
+            assert.equal(layerOf(off, "cluster").outputs.fargateLogGroupArn, undefined);
         });
     });
 

@@ -24,6 +24,8 @@ export interface Upstream {
     serviceCidr: string;
     /** The service account role's ARN, when the release has one. */
     roleArn?: string;
+    /** Prometheus (kube-prometheus-stack) is installed: ServiceMonitors have their CRD. */
+    monitored: boolean;
     /** What the release's service account carries for its AWS identity: IRSA's role annotation; none with Pod Identity. */
     serviceAccountAnnotations: Record<string, string>;
 }
@@ -60,7 +62,7 @@ export function addonRelease(ctx: AddonContext, name: string, args: AddonRelease
             pulumi
                 .all([ctx.cluster.podNetworkMode, ctx.network.egress, ctx.network.vpcId, ctx.cluster.serviceCidr, roleArn, annotations])
                 .apply(([podNetworkMode, egress, vpcId, serviceCidr, arn, serviceAccountAnnotations]) =>
-                    pulumi.output(args.values({ podNetworkMode, egress, vpcId, serviceCidr, roleArn: arn, serviceAccountAnnotations }))),
+                    pulumi.output(args.values({ podNetworkMode, egress, vpcId, serviceCidr, roleArn: arn, serviceAccountAnnotations, monitored: ctx.config.addons.monitoring.enabled }))),
         serviceAccountRole: args.serviceAccountRole && {
             ...args.serviceAccountRole,
             clusterName: ctx.clusterName,

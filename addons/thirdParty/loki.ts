@@ -125,6 +125,8 @@ export function lokiValues(s: LokiSettings, up: Upstream) {
         chunksCache: { enabled: scalable, ...pool, allocatedMemory: 2048 },
         resultsCache: { enabled: scalable, ...pool },
         lokiCanary: { ...everyNode() },
+        // Loki comes after monitoring: its own ServiceMonitors.
+        monitoring: { serviceMonitor: { enabled: up.monitored } },
         minio: { enabled: false },
     };
 }

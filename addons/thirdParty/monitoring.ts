@@ -9,6 +9,8 @@ import { GP3_CLASS } from "../storage";
 import { CHARTS } from "../../lib/versions";
 import { policy, type PolicyDocument } from "../../lib/iam";
 import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";
+import { KARPENTER_NAMESPACE } from "../karpenter";
+import { LBC_NAMESPACE } from "./loadBalancerController";
 import { LOKI_GATEWAY_URL } from "./loki";
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -146,7 +148,7 @@ class Monitoring extends AddonGroup {
             type: "Opaque",
             stringData: { [GRAFANA_USER_KEY]: "admin", [GRAFANA_PASSWORD_KEY]: password.result },
         }, { parent: this, provider: ctx.provider });
-        addonRelease(ctx, name, {
+        const release = addonRelease(ctx, name, {
             key: "monitoring",
             pin: CHARTS.monitoring,
             releaseName: "kube-prometheus-stack",
@@ -171,7 +173,36 @@ class Monitoring extends AddonGroup {
                     storageGiB: config.storageGiB,
                 }, up)),
         }, this.child(opts, [secret]));
+        // Add-ons installed before the Prometheus operator's CRDs exist cannot bring their own
+        // ServiceMonitors: their pods are scraped through PodMonitors created here, after it.
+        for (const target of scrapedEarlier(ctx.config)) {
+            new k8s.apiextensions.CustomResource(`${name}-${target.name}`, podMonitor(target), { parent: this, provider: ctx.provider, dependsOn: [release] });
+        }
     }
+}
+
+/** An add-on's pods Prometheus scrapes: their namespace, selector labels and metrics port name (the chart's templates). */
+export interface ScrapeTarget { name: string; namespace: string; labels: Record<string, string>; port: string }
+
+/**
+ * Karpenter (karpenter 1.14.1: port `http-metrics`) and the load balancer controller (3.5.0: port
+ * `metrics-server`) install before monitoring (every node and every Service needs them first).
+ */
+export function scrapedEarlier(c: AddonContext["config"]): ScrapeTarget[] {
+    const byName = (n: string) => ({ "app.kubernetes.io/name": n, "app.kubernetes.io/instance": n });
+    return [
+        { name: "karpenter", namespace: KARPENTER_NAMESPACE, labels: byName("karpenter"), port: "http-metrics" },
+        ...(c.addons.loadBalancerController.enabled ? [{ name: "aws-load-balancer-controller", namespace: LBC_NAMESPACE, labels: byName("aws-load-balancer-controller"), port: "metrics-server" }] : []),
+    ];
+}
+
+export function podMonitor(t: ScrapeTarget) {
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: t.name, namespace: MONITORING_NAMESPACE },
+        spec: { selector: { matchLabels: t.labels }, namespaceSelector: { matchNames: [t.namespace] }, podMetricsEndpoints: [{ port: t.port }] },
+    };
 }
 
 export const monitoring: Addon = {
