@@ -6,41 +6,8 @@
 import { placementProblem } from "./scheduling/match";
 import { fargateKind, fargateSelects, nodeGroupKind, nodePoolKind, type FargateSelector, type NodeGroupInputs, type NodeKind, type NodePoolManifest } from "./scheduling/nodes";
 import { CHART_MODELS, chartNameOf, managedAddonPods, manifestPod, type HostPort, type PodModel, type Values } from "./scheduling/pods";
-import type { PlannedResource } from "../synth/engine";
-import type { Plan } from "../synth/synth";
-
-/** A problem of this play (the shape of plays/play.ts's PlayProblem). */
-export interface PlayProblem { play: string; resource?: string; message: string }
-
-/** What the play reads of the plan (a subset of plays/view.ts's PlanView, which satisfies it). */
-export interface SchedulingView {
-    ofType(...types: string[]): PlannedResource[];
-    manifests(): { resource: PlannedResource; manifest: { apiVersion: string; kind: string; [key: string]: unknown } }[];
-    releases(): { resource: PlannedResource; name: string; namespace?: string; chart: string; version?: string; values: Record<string, unknown> }[];
-}
-
-const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
-
-/** A SchedulingView of a plan, for callers without the plays framework's PlanView. */
-export function schedulingView(plan: Plan): SchedulingView {
-    const all = plan.layers.flatMap((l) => l.resources);
-    return {
-        ofType: (...types) => all.filter((r) => types.includes(r.type)),
-        manifests: () => all.flatMap((resource) => {
-            const { apiVersion, kind } = resource.inputs;
-            if (!resource.custom || !resource.type.startsWith("kubernetes:") || resource.type === HELM_RELEASE || typeof apiVersion !== "string" || typeof kind !== "string") return [];
-            return [{ resource, manifest: { ...resource.inputs, apiVersion, kind } }];
-        }),
-        releases: () => all.filter((r) => r.type === HELM_RELEASE).map((resource) => ({
-            resource,
-            name: String(resource.inputs.name ?? resource.name),
-            namespace: resource.inputs.namespace as string | undefined,
-            chart: String(resource.inputs.chart),
-            version: resource.inputs.version as string | undefined,
-            values: (resource.inputs.values ?? {}) as Record<string, unknown>,
-        })),
-    };
-}
+import { play, type PlayProblem } from "./play";
+import type { PlanView } from "./view";
 
 const FARGATE_PROFILE = "aws:eks/fargateProfile:FargateProfile";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -59,7 +26,7 @@ export interface Compute {
     ec2: NodeKind[];
 }
 
-export function computeOf(view: SchedulingView): Compute {
+export function computeOf(view: PlanView): Compute {
     const profiles = view.ofType(FARGATE_PROFILE);
     const selectors = profiles.flatMap((p) => (p.inputs.selectors ?? []) as FargateSelector[]);
     // Node groups: the modeled aws:eks NodeGroup when the fixture registers it, else the component's inputs.
@@ -79,7 +46,7 @@ export function computeOf(view: SchedulingView): Compute {
 }
 
 /** Every pod of the plan; releases of a chart without a model are reported, never skipped. */
-export function podsOf(view: SchedulingView, problem: (message: string, resource?: string) => PlayProblem): { pods: PodModel[]; problems: PlayProblem[] } {
+export function podsOf(view: PlanView, problem: (message: string, resource?: string) => PlayProblem): { pods: PodModel[]; problems: PlayProblem[] } {
     const problems: PlayProblem[] = [];
     const pods: PodModel[] = [];
     for (const { resource, manifest } of view.manifests()) {
@@ -114,15 +81,12 @@ const overlaps = (a: HostPort, b: HostPort): boolean =>
 
 const tolerateEverything = (p: PodModel): boolean => p.tolerations.some((t) => !t.key && t.operator === "Exists" && (!t.effect || t.effect === "NoSchedule"));
 
-const ID = "scheduling";
-
-export const scheduling = {
-    id: ID,
+export const scheduling = play({
+    id: "scheduling",
     description: "Every pod has compute that takes it (Fargate selectors, pool taints, labels, host ports, pool limits); DaemonSets stay off Fargate; no node group is capacity nothing can use",
-    run: (view: SchedulingView): PlayProblem[] => schedulingProblems(view, (message, resource) => ({ play: ID, resource, message })),
-};
+}, (view, problem) => schedulingProblems(view, problem));
 
-function schedulingProblems(view: SchedulingView, problem: (message: string, resource?: string) => PlayProblem): PlayProblem[] {
+function schedulingProblems(view: PlanView, problem: (message: string, resource?: string) => PlayProblem): PlayProblem[] {
     const compute = computeOf(view);
     const { pods, problems } = podsOf(view, problem);
     const onFargate = (p: PodModel) => compute.fargate?.selectors.some((s) => fargateSelects(s, p)) ?? false;

@@ -3,17 +3,17 @@
 import { strict as assert } from "assert";
 import { everyNode } from "../lib/placement";
 import { typhaDeployment } from "../addons/calico";
-import { expectedTyphaScale, scheduling, schedulingView } from "../plays/scheduling";
+import { expectedTyphaScale, scheduling } from "../plays/scheduling";
 import { placementProblem } from "../plays/scheduling/match";
 import { fargateKind, nodePoolKind } from "../plays/scheduling/nodes";
 import { placementOf } from "../plays/scheduling/pods";
-import type { PlannedResource } from "../synth/engine";
-import type { Plan } from "../synth/synth";
+import { PlanView } from "../plays/view";
+import type { Plan, PlannedResource } from "../synth/plan";
 import { synthEnv } from "./helpers";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
-const messages = (plan: Plan): string[] => scheduling.run(schedulingView(plan)).map((p) => p.message);
+const messages = (plan: Plan): string[] => scheduling.run(new PlanView(plan)).map((p) => p.message);
 
 /** A copy of the plan with one resource changed. */
 function mutated(plan: Plan, pick: (r: PlannedResource) => boolean, change: (r: PlannedResource) => void): Plan {
