@@ -134,7 +134,7 @@ describe("cluster layer", () => {
     describe("managed node groups", () => {
         const config = () => configWith({
             "platform:nodeGroups": [
-                { name: "br", instanceTypes: ["m6a.large"], labels: { role: "fixed" }, taints: [{ key: "fixed", value: "yes", effect: "NO_SCHEDULE" }] },
+                { name: "br", instanceTypes: ["m6a.large"], labels: { role: "fixed" }, taints: [{ key: "fixed", value: "yes", effect: "PREFER_NO_SCHEDULE" }] },
                 { name: "al", amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m6i.large"], httpPutResponseHopLimit: 2 },
             ],
         });
@@ -150,7 +150,8 @@ describe("cluster layer", () => {
             assert.equal(group.amiType, "BOTTLEROCKET_x86_64");
             assert.equal(group.version, "1.35");
             assert.deepEqual(group.labels, { role: "fixed" });
-            assert.deepEqual(group.taints, [{ key: "fixed", value: "yes", effect: "NO_SCHEDULE" }]);
+            // (PreferNoSchedule: a NoSchedule taint no pod tolerates is capacity nothing can use, which the scheduling play refuses.)
+            assert.deepEqual(group.taints, [{ key: "fixed", value: "yes", effect: "PREFER_NO_SCHEDULE" }]);
             assert.deepEqual(group.subnetIds, layerOf(plan, "network").outputs.privateSubnetIds);
         });
 

@@ -232,7 +232,7 @@ export const CHART_MODELS: Record<string, ChartModel> = {
             component(r, "ingress-nginx-controller", kind, ["controller"], {
                 replicas: numberAt(c, 1, "replicaCount"),
                 hostNetwork: host,
-                hostPorts: host ? [{ port: 80 }, { port: 443 }, { port: numberAt(c, 8443, "admissionWebhooks", "port") }, { port: 10254 }] : [],
+                hostPorts: host ? [{ port: numberAt(c, 80, "containerPort", "http") }, { port: numberAt(c, 443, "containerPort", "https") }, { port: numberAt(c, 8443, "admissionWebhooks", "port") }, { port: 10254 }] : [],
             }),
             ...(enabled(c, true, "admissionWebhooks") ? [component(r, "ingress-nginx-admission-patch", "Job", ["controller", "admissionWebhooks", "patch"])] : []),
         ];
