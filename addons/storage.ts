@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../lib/iam";
+import { ADDON_LIST } from "../lib/addons";
 import { PodAwsIdentity } from "../lib/podIdentity";
 import type { PlatformConfig } from "../lib/config/schema";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
@@ -17,19 +18,12 @@ export const EBS_CONTROLLER_SA = "ebs-csi-controller-sa";
 export const EFS_CONTROLLER_SA = "efs-csi-controller-sa";
 
 /**
- * The add-ons whose service accounts get their AWS identity through EKS Pod Identity (their pods
- * run on EC2 nodes); Karpenter's controller runs on Fargate and uses IRSA. The Pod Identity agent
- * is installed only when this is not empty.
+ * The enabled add-ons that declare an AWS identity (their `iam`): their pods run on EC2 nodes and
+ * get it through EKS Pod Identity (Karpenter's controller runs on Fargate and uses IRSA). The Pod
+ * Identity agent is installed only when this is not empty.
  */
 export function podIdentityUsers(c: PlatformConfig): string[] {
-    const a = c.addons;
-    return [
-        ...(a.ebsCsi.enabled ? ["ebsCsi"] : []),
-        ...(a.efsCsi.enabled ? ["efsCsi"] : []),
-        ...(a.loadBalancerController.enabled ? ["loadBalancerController"] : []),
-        ...(a.loki.enabled ? ["loki"] : []),
-        ...(a.monitoring.enabled ? ["monitoring"] : []),
-    ];
+    return ADDON_LIST.filter((d) => d.iam.length > 0 && c.addons[d.key].enabled).map((d) => d.key);
 }
 export const EFS_CLASS = "efs";
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";

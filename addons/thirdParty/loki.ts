@@ -1,38 +1,22 @@
 // platform:addons:Loki: logs in S3. Two buckets (chunks and index; ruler), each encrypted with the
 // platform's KMS key, versioned, private and TLS-only; chunks expire after the retention. Loki's
-// service account reaches only its buckets (IRSA). One binary in development, the simple
+// service account reaches only its buckets (EKS Pod Identity). Fluent Bit on every EC2 node ships
+// containers' logs to it. One binary in development, the simple
 // scalable deployment (read, write, backend) in production.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
-import { CHARTS } from "../../lib/versions";
+import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy, bucketArn } from "../../lib/addons/loki";
 import type { Addon, AddonContext } from "../catalog";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { addonRelease, AddonGroup, isProduction, type Upstream } from "./common";
 
-export const LOKI_NAMESPACE = "loki";
-export const LOKI_SERVICE_ACCOUNT = "loki";
+export { LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy };
 /** The chart's gateway Service (release `loki`, `gateway.service.port` 80): where Grafana and the log collector reach Loki. */
 export const LOKI_GATEWAY_URL = `http://loki-gateway.${LOKI_NAMESPACE}.svc.cluster.local`;
 
 export type LokiBucketPurpose = "chunks" | "ruler";
-
-/** S3 ARNs of the `aws` partition (as lib/iam's managed policies). */
-const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
-
-/** What the Loki guide's `LokiS3AccessPolicy` grants, on these buckets only, and the key that encrypts them. */
-export function lokiS3Policy(buckets: string[], kmsKeyArn: string): PolicyDocument {
-    return policy(
-        {
-            Sid: "LokiStorage",
-            Effect: "Allow",
-            Action: ["s3:ListBucket", "s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
-            Resource: buckets.flatMap((b) => [bucketArn(b), `${bucketArn(b)}/*`]),
-        },
-        { Sid: "LokiStorageKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: kmsKeyArn },
-    );
-}
 
 /** Refuses every request to the bucket that does not use TLS. */
 export function tlsOnlyPolicy(bucket: string): PolicyDocument {
@@ -141,7 +125,7 @@ class Loki extends AddonGroup {
         const ruler = this.bucket(ctx, `${name}-ruler`, production);
         const release = addonRelease(ctx, name, {
             key: "loki",
-            pin: CHARTS.loki,
+            pin: declaration.charts.loki,
             releaseName: "loki",
             namespace: LOKI_NAMESPACE,
             serviceAccountRole: {
@@ -156,8 +140,8 @@ class Loki extends AddonGroup {
         // Logs from every node reach Loki: the collector waits for Loki (its first pushes would fail).
         addonRelease(ctx, `${name}-fluent-bit`, {
             key: "loki",
-            pin: CHARTS.fluentBit,
-            version: CHARTS.fluentBit.version,
+            pin: declaration.charts.fluentBit,
+            version: declaration.charts.fluentBit.version,
             overrides: {},
             releaseName: "fluent-bit",
             namespace: LOKI_NAMESPACE,
@@ -196,8 +180,6 @@ class Loki extends AddonGroup {
 }
 
 export const loki: Addon = {
-    key: "loki",
-    // After monitoring: the collector's ServiceMonitor needs the Prometheus operator's CRDs.
-    after: ["karpenter", "calico", "storage", "monitoring"],
+    declaration,
     install: (ctx, opts) => new Loki(ctx, opts),
 };

@@ -6,8 +6,8 @@ import * as random from "@pulumi/random";
 import type { Addon, AddonContext } from "../catalog";
 import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { CHARTS } from "../../lib/versions";
-import { policy, type PolicyDocument } from "../../lib/iam";
+import { monitoring as declaration } from "../../lib/addons/monitoring";
+import { policy, type PolicyDocument } from "../../lib/policyDocument";
 import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";
 import { KARPENTER_NAMESPACE } from "../karpenter";
 import { LBC_NAMESPACE } from "./loadBalancerController";
@@ -91,7 +91,7 @@ const volumeClaim = (gib: number) => ({
 
 export function monitoringValues(s: MonitoringSettings, up: Upstream) {
     const pool = onAddonsPool();
-    const api = apiReachable(up.podNetworkMode, "prometheusOperator", OPERATOR_WEBHOOK_PORT);
+    const api = apiReachable(up.podNetworkMode, declaration.hostPorts.operatorWebhook, OPERATOR_WEBHOOK_PORT);
     const pdb = { enabled: s.production, minAvailable: 1 };
     return {
         prometheusOperator: {
@@ -150,7 +150,7 @@ class Monitoring extends AddonGroup {
         }, { parent: this, provider: ctx.provider });
         const release = addonRelease(ctx, name, {
             key: "monitoring",
-            pin: CHARTS.monitoring,
+            pin: declaration.charts.monitoring,
             releaseName: "kube-prometheus-stack",
             namespace: MONITORING_NAMESPACE,
             createNamespace: false,
@@ -206,8 +206,6 @@ export function podMonitor(t: ScrapeTarget) {
 }
 
 export const monitoring: Addon = {
-    key: "monitoring",
-    // Its pods need nodes and (overlay mode) Calico; Prometheus and Alertmanager need gp3 volumes.
-    after: ["karpenter", "calico", "storage"],
+    declaration,
     install: (ctx, opts) => new Monitoring(ctx, opts),
 };
