@@ -207,7 +207,9 @@ type ChartModel = (r: Release) => PodModel[];
  * What a model cannot see (template logic beyond values) is said in its comment.
  */
 export const CHART_MODELS: Record<string, ChartModel> = {
+    // CRD-only charts: no pods.
     "karpenter-crd": () => [],
+    "crd.projectcalico.org.v1": () => [],
     // karpenter 1.14.1 templates/deployment.yaml: nodeSelector, tolerations, affinity (default:
     // karpenter.sh/nodepool DoesNotExist and one pod per node), hostNetwork.
     karpenter: (r) => [component(r, "karpenter", "Deployment", [], {
