@@ -59,7 +59,7 @@ describe("storage", () => {
         assert.deepEqual(podIdentityUsers(configWith({ "platform:addons": none })), []);
         const { plan } = await synthesize(configWith({ "platform:addons": none }));
         assert.equal(addonOf(plan, "eks-pod-identity-agent"), undefined);
-        await assert.rejects(synthesize(configWith({ "platform:addons": { podIdentityAgent: { enabled: false } } })), /platform:addons\.podIdentityAgent\.enabled is false, but ebsCsi, efsCsi, loadBalancerController, loki, monitoring get their AWS identity through EKS Pod Identity/);
+        await assert.rejects(synthesize(configWith({ "platform:addons": { podIdentityAgent: { enabled: false } } })), /platform:addons\.podIdentityAgent\.enabled is false, but ebsCsi, efsCsi, loadBalancerController, monitoring, loki get their AWS identity through EKS Pod Identity/);
     });
 
     it("the default gp3 class is encrypted with the platform key, binds in the pod's zone, and retains volumes in prod only", () => {
