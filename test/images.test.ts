@@ -8,7 +8,7 @@ import { foreignApplicationImages } from "../lib/config/images";
 import { parseConfig } from "../lib/config/load";
 import { CHART_IMAGES, CHART_UPSTREAMS, UPSTREAMS, type ImageCache } from "../lib/images";
 import { cachePullPolicy, lifecyclePolicy } from "../infra/cluster/imageCache";
-import { prewarmOf, prewarmScript } from "../synth/images";
+import { prewarmOf, prewarmScript } from "../synth/prewarm";
 import { synthesize, type Plan } from "../synth/synth";
 import { configWith, envConfig, problemsOf, entriesWith, layerOf, REPO_ROOT, resourcesOf, synthEnv, TEST_DAY } from "./helpers";
 
