@@ -80,6 +80,17 @@ describe("the CLIs (synth, policy, images)", function () {
         assert.doesNotMatch(stderr, /\n {4}at /);
     });
 
+    it("policy --plan: excludes an environment (usage, exit 2); a file that is no plan exits 1", async () => {
+        const both = await run(policyCommand, ["dev", "--plan", "out/dev/plan.json"]);
+        assert.equal(both.code, 2);
+        assert.match(both.stderr, /^error: --plan takes no environment, --config or --single\n/);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
+        fs.writeFileSync(path.join(dir, "plan.json"), "{}");
+        const notPlan = await run(policyCommand, ["--plan", path.join(dir, "plan.json")]);
+        assert.equal(notPlan.code, 1);
+        assert.match(notPlan.stderr, /not a plan written by npm run synth/);
+    });
+
     it("policy --json: the verdict, the counts and every finding", async () => {
         const { code, stdout } = await run(policyCommand, ["dev", "--json"]);
         assert.equal(code, 0);
