@@ -4,6 +4,7 @@
 // value, so a rejection names the setting.
 import { z } from "zod";
 import { bool, dnsLabel, int, oneOf, quantity, quantityValue } from "./fields";
+import { isBinary } from "../quantity";
 import type { Problem } from "./problem";
 import { INSTANCE_TYPES } from "../ec2";
 
@@ -243,7 +244,7 @@ const fitsKind: AppRule = (app, at) =>
     });
 
 /** CPU takes no binary units ("1Gi" of CPU is a mistake, not a large number). */
-const fitsResource = (q: string, resource: "cpu" | "memory"): boolean => resource === "memory" || !/[KMG]i$/.test(q);
+const fitsResource = (q: string, resource: "cpu" | "memory"): boolean => resource === "memory" || !isBinary(q);
 
 const requestsWithinLimits: AppRule = (app, at) =>
     (["cpu", "memory"] as const).flatMap((r): Problem[] => {
