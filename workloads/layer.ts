@@ -30,6 +30,7 @@ export const layer = defineLayer({
             team,
             settings: teamSettingsOf(c.teams, team.name),
             group: cluster.teamGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no group for team "${team.name}": deploy the cluster layer first`)),
+            readOnlyGroup: cluster.teamReadOnlyGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no read-only group for team "${team.name}": deploy the cluster layer first`)),
             nodeClassName: addons.nodeClassName,
             provider,
             production,
