@@ -19,7 +19,7 @@ export const irsaAnnotations = (roleArn: string | undefined): Record<string, str
 export const pinned = (pin: ChartPin, version: string | undefined): ChartPin => (version ? { ...pin, version } : pin);
 
 /** The upstream outputs an add-on's values depend on, resolved. */
-export interface Upstream {
+export interface ValuesContext {
     podNetworkMode: PodNetworkMode;
     egress: EgressMode;
     vpcId: string;
@@ -39,7 +39,7 @@ export interface AddonReleaseArgs {
     overrides?: Values;
     releaseName: string;
     namespace: string;
-    values(upstream: Upstream): pulumi.Input<Values>;
+    values(upstream: ValuesContext): pulumi.Input<Values>;
     serviceAccountRole?: ServiceAccountRole;
     createNamespace?: boolean;
     timeoutSeconds?: number;

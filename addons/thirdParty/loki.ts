@@ -9,7 +9,7 @@ import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy
 import type { Addon, AddonContext } from "../catalog";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type Upstream } from "./common";
+import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type ValuesContext } from "./common";
 
 export { LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy };
 
@@ -34,7 +34,7 @@ export interface LokiSettings {
     buckets: Record<LokiBucketPurpose, string>;
 }
 
-export function lokiValues(s: LokiSettings, up: Upstream) {
+export function lokiValues(s: LokiSettings, up: ValuesContext) {
     const pool = onAddonsPool();
     const persistence = { storageClass: GP3_CLASS };
     // Simple scalable in production: writes are replicated three times (a quorum of two survives a lost pod).

@@ -4,11 +4,11 @@
 import type { Addon } from "../catalog";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { metricsServer as declaration } from "../../lib/addons/metricsServer";
-import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
+import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";
 
 const CONTAINER_PORT = 10250;
 
-export function metricsServerValues(replicas: number, production: boolean, up: Upstream) {
+export function metricsServerValues(replicas: number, production: boolean, up: ValuesContext) {
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.api, CONTAINER_PORT);
     return {
         replicas,

@@ -7,7 +7,7 @@ import type { Addon, AddonContext } from "../catalog";
 import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { monitoring as declaration } from "../../lib/addons/monitoring";
-import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";
+import { addonRelease, AddonGroup, isProduction, replicasFor, type ValuesContext } from "./common";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
@@ -27,7 +27,7 @@ const volumeClaim = (gib: number) => ({
     volumeClaimTemplate: { spec: { storageClassName: GP3_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } },
 });
 
-export function monitoringValues(s: MonitoringSettings, up: Upstream) {
+export function monitoringValues(s: MonitoringSettings, up: ValuesContext) {
     const pool = onAddonsPool();
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.operatorWebhook, OPERATOR_WEBHOOK_PORT);
     const pdb = { enabled: s.production, minAvailable: 1 };
