@@ -2,7 +2,7 @@
 // npm run destroy -- <env> [--yes-destroy-prod <env>] [--json]
 import type { Command } from "commander";
 import { ConfigError } from "../lib/config/load";
-import { CommandFailed, EXIT, TERMINAL, UsageError, action, command, environmentOf, jsonOption, knownEnvironments, runCommand, runMain, type Io } from "../lib/commandLine";
+import { CommandFailed, EXIT, TERMINAL, UsageError, action, command, environmentOf, jsonOption, knownEnvironments, runCommand, runMain, isEntry, type Io } from "../lib/commandLine";
 import {
     LayerFailedError,
     OPERATIONS,
@@ -66,4 +66,4 @@ export async function deliveryMain(argv: string[], io: Io = TERMINAL, delivery: 
     return runCommand(deliveryCommand(op as Operation, io, delivery), rest, io);
 }
 
-if (require.main === module) runMain((argv) => deliveryMain(argv));
+if (isEntry(module)) runMain((argv) => deliveryMain(argv));

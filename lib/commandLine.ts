@@ -82,17 +82,26 @@ export async function runCommand(cmd: Command, argv: string[], io: Io = TERMINAL
     }
 }
 
-/** The entry of a CLI module: run it on the process's arguments and exit with its code; an unexpected error (a bug) prints its stack. */
+/**
+ * The entry of a CLI module: run it on the process's arguments and set its exit code; an
+ * unexpected error (a bug) prints its stack. The process ends by itself once its work is done, so
+ * pending writes (stdout to a pipe, caches) are never cut off.
+ */
 export function runMain(main: Command | ((argv: string[]) => Promise<number>)): void {
     const argv = process.argv.slice(2);
     (main instanceof Command ? runCommand(main, argv) : main(argv)).then(
-        (code) => process.exit(code),
+        (code) => {
+            process.exitCode = code;
+        },
         (err: unknown) => {
             console.error(err instanceof Error ? err.stack : String(err));
-            process.exit(EXIT.failed);
+            process.exitCode = EXIT.failed;
         },
     );
 }
+
+/** Whether a CLI module is the program's entry: run directly (tsx), or as the compiled entry of build/run.cjs. */
+export const isEntry = (m: NodeModule): boolean => require.main === m || process.argv[1] === m.filename;
 
 /** The environments of the repository: its `Pulumi.<env>.yaml` files. */
 export function knownEnvironments(root = REPO_ROOT): string[] {

@@ -5,7 +5,7 @@
 // problem or a mandatory violation.
 import type { Command } from "commander";
 import { ConfigError, loadConfigFile } from "../lib/config/load";
-import { CommandFailed, EXIT, TERMINAL, UsageError, action, command, environmentArguments, environmentOf, jsonOption, runMain, type Io } from "../lib/commandLine";
+import { CommandFailed, EXIT, TERMINAL, UsageError, action, command, environmentArguments, environmentOf, jsonOption, runMain, isEntry, type Io } from "../lib/commandLine";
 import { checkPlan } from "../plays";
 import { formatProblem } from "../plays/play";
 import { readPlanFile } from "../synth/output";
@@ -55,4 +55,4 @@ export function policyCommand(io: Io = TERMINAL): Command {
     });
 }
 
-if (require.main === module) runMain(policyCommand());
+if (isEntry(module)) runMain(policyCommand());

@@ -3,7 +3,7 @@ import * as path from "path";
 import type { Command } from "commander";
 import { ConfigError, loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
-import { CommandFailed, TERMINAL, action, command, environmentArguments, environmentOf, jsonOption, runMain, type Io } from "../lib/commandLine";
+import { CommandFailed, TERMINAL, action, command, environmentArguments, environmentOf, jsonOption, runMain, isEntry, type Io } from "../lib/commandLine";
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, reportJson, summaryLine } from "../policy/report";
 import { writePlan, summarize } from "./output";
@@ -54,4 +54,4 @@ export function synthCommand(io: Io = TERMINAL): Command {
     });
 }
 
-if (require.main === module) runMain(synthCommand());
+if (isEntry(module)) runMain(synthCommand());

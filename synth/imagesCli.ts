@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Command } from "commander";
 import { ConfigError, loadConfigFile } from "../lib/config/load";
-import { CommandFailed, TERMINAL, action, command, environmentArguments, environmentOf, jsonOption, runMain, type Io } from "../lib/commandLine";
+import { CommandFailed, TERMINAL, action, command, environmentArguments, environmentOf, jsonOption, runMain, isEntry, type Io } from "../lib/commandLine";
 import { REPO_ROOT } from "../lib/layers";
 import { imageTable, prewarmOf, prewarmScript, upstreamUrls } from "./prewarm";
 import { SynthError, synthesize } from "./synth";
@@ -53,4 +53,4 @@ export function imagesCommand(io: Io = TERMINAL): Command {
     });
 }
 
-if (require.main === module) runMain(imagesCommand());
+if (isEntry(module)) runMain(imagesCommand());
