@@ -4,7 +4,7 @@ import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
-import { applicationProblems } from "./applications";
+import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
 import { applicationImageProblems, imageCacheProblems } from "./images";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
