@@ -11,7 +11,7 @@ import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Calico } from "./calico";
 import { installOrder, isFoundation } from "../lib/addons";
-import type { AddonContext, Foundation } from "./catalog";
+import type { AddonContext, Foundation } from "./addon";
 import { addonsContract } from "./contract";
 import { Karpenter } from "./karpenter";
 import { Storage } from "./storage";

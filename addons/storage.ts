@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
-import type { AddonContext } from "./catalog";
+import type { AddonContext } from "./addon";
 import { dependenciesOf } from "./helmRelease";
 import { onAddonsPool } from "../lib/placement";
 

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { foreignApplicationImages } from "../lib/config/images";
+import { foreignApplicationImages } from "../lib/config/registries";
 import { parseConfig } from "../lib/config/load";
 import { CHART_IMAGES, CHART_UPSTREAMS, UPSTREAMS, type ImageCache } from "../lib/images";
 import { cachePullPolicy, lifecyclePolicy } from "../infra/cluster/imageCache";

@@ -6,7 +6,7 @@ import { addonsContract } from "../addons/contract";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { teamSettingsOf } from "../lib/config/teams";
-import { foreignApplicationImages } from "../lib/config/images";
+import { foreignApplicationImages } from "../lib/config/registries";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Application } from "./application/component";

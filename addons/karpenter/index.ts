@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessMappings } from "../../lib/accessMappings";
 import { managedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
 import { KARPENTER_REPOSITORY, type ChartPin } from "../../lib/versions";
-import type { AddonContext } from "../catalog";
+import type { AddonContext } from "../addon";
 import { HelmRelease } from "../helmRelease";
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, controllerValues, fargateProblem } from "./controller";
 import { CONTROLLER_POLICY_NAMES, controllerPolicies } from "./iam";

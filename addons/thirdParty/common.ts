@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EgressMode, PodNetworkMode } from "../../lib/config/schema";
 import { irsaServiceAccountAnnotations } from "../../lib/iam";
 import type { ChartPin } from "../../lib/versions";
-import type { AddonContext, AddonKey } from "../catalog";
+import type { AddonContext, AddonKey } from "../addon";
 import { dependenciesOf, HelmRelease, type ServiceAccountRole, type Values } from "../helmRelease";
 
 

@@ -2,7 +2,7 @@
 // stays available for workloads that still need it, off by default, behind an NLB; the load
 // balancer controller's `alb` class remains the cluster's default IngressClass.
 import * as pulumi from "@pulumi/pulumi";
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { nlbAnnotations } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { ingressNginx as declaration } from "../../lib/addons/ingressNginx";

@@ -1,7 +1,7 @@
 // The AWS Load Balancer Controller: the default ingress path. ALBs for Ingresses (IngressClass
 // `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
 // makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { ALB_INGRESS_CLASS } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";

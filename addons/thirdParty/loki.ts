@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
 import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy, bucketArn } from "../../lib/addons/loki";
-import type { Addon, AddonContext } from "../catalog";
+import type { Addon, AddonContext } from "../addon";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type ValuesContext } from "./common";

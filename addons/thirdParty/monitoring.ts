@@ -3,7 +3,7 @@
 // chart references (`grafana.admin.existingSecret`): it is never in config or in the values.
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { Addon, AddonContext } from "../catalog";
+import type { Addon, AddonContext } from "../addon";
 import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { monitoring as declaration } from "../../lib/addons/monitoring";

@@ -2,7 +2,7 @@
 // Secrets Manager secrets (and SSM parameters) as files. The driver is its own pinned release; the
 // provider's bundled copy of it (a `^1` range, not a pin) is turned off. Both are DaemonSets on
 // every node. Pods read secrets with their own service account's role, not the provider's.
-import type { Addon, AddonContext } from "../catalog";
+import type { Addon, AddonContext } from "../addon";
 import { everyNode } from "../../lib/placement";
 import { secretsStore as declaration } from "../../lib/addons/secretsStore";
 import { addonRelease, AddonGroup } from "./common";

@@ -2,7 +2,7 @@
 // VerticalPodAutoscaler's recommendations; the updater (evicts pods) and the admission controller
 // (rewrites pod requests, a webhook) are off unless `values` turn them on. The admission
 // controller's networking is set either way, so turning it on works in calico-overlay mode too.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { vpa as declaration } from "../../lib/addons/vpa";
 import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, serviceTrust, type PolicyDocument } from "../../lib/iam";
-import { cachedUpstreams, imageCacheOn } from "../../lib/config/images";
+import { cachedUpstreams, imageCacheOn } from "../../lib/config/registries";
 import type { PlatformConfig } from "../../lib/config/schema";
 import { clusterName } from "../../lib/naming";
 import { CREDENTIAL_KEYS, UPSTREAMS, ecrRegistry, type ImageCache as ImageCacheOutputs, type UpstreamRegistry } from "../../lib/images";

@@ -6,7 +6,7 @@ import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
-import { applicationImageProblems, imageCacheProblems } from "./images";
+import { applicationImageProblems, imageCacheProblems } from "./registries";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
@@ -282,7 +282,7 @@ const teamNodePools: Rule = ({ teams, karpenter }) =>
         return problems;
     });
 
-/** A private environment's image cache and application images (lib/config/images.ts). */
+/** A private environment's image cache and application images (lib/config/registries.ts). */
 const imageSources: Rule = (c, { env }) => {
     const egress = c.tier ? (c.egress ?? defaultEgress(c.tier)) : undefined;
     const clusterName = c.name && env ? `${c.name}-${env}` : undefined;

@@ -5,7 +5,7 @@ import { prefixLength } from "../cidr";
 import { addonsSchema, karpenterSchema } from "./addons";
 import { teamsSchema } from "./teams";
 import { applicationsSchema } from "./applications";
-import { chartsSchema, imageCacheSchema } from "./images";
+import { chartsSchema, imageCacheSchema } from "./registries";
 import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
