@@ -12,7 +12,6 @@ import { LOCAL_DNS_ADDRESS, kubeDnsAddress } from "../lib/dns";
 import type { PodSecurityLevel, TeamSettings } from "../lib/config/teams";
 import type { PlatformConfig } from "../lib/config/schema";
 
-
 /** A team of `platform:access.teams`. */
 export type AccessTeam = PlatformConfig["access"]["teams"][number];
 
@@ -25,7 +24,6 @@ export const QUOTA_NAME = "team-quota";
 export const LIMIT_RANGE_NAME = "team-defaults";
 export const EDIT_ROLE = "team-edit";
 export const VIEW_ROLE = "team-view";
-
 
 /**
  * Pod Security Admission labels. `enforce` is pinned to the cluster's minor version, so an API

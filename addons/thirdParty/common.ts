@@ -6,12 +6,10 @@ import type { ChartPin } from "../../lib/versions";
 import type { AddonContext, AddonKey } from "../addon";
 import { dependenciesOf, HelmRelease, type ServiceAccountRole, type Values } from "../helmRelease";
 
-
 export const isProduction = (ctx: AddonContext): boolean => ctx.config.tier === "production";
 
 /** Production runs two replicas (with a disruption budget where the chart has one); development one. */
 export const replicasFor = (ctx: AddonContext): number => (isProduction(ctx) ? 2 : 1);
-
 
 /** The chart's pin, at the config's version when it sets one. */
 export const pinned = (pin: ChartPin, version: string | undefined): ChartPin => (version ? { ...pin, version } : pin);

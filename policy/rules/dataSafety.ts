@@ -33,8 +33,8 @@ export const dataRetainedVolumes = rule(
     (stack) =>
         stack.production
             ? ofType(stack, STORAGE_CLASS).map((r) =>
-                  verdict(r, r.props.reclaimPolicy === "Retain" ? undefined : `reclaimPolicy is ${String(r.props.reclaimPolicy ?? "Delete (default)")}: a deleted claim deletes its volume`, "reclaimPolicy Retain"),
-              )
+                    verdict(r, r.props.reclaimPolicy === "Retain" ? undefined : `reclaimPolicy is ${String(r.props.reclaimPolicy ?? "Delete (default)")}: a deleted claim deletes its volume`, "reclaimPolicy Retain"),
+                )
             : [],
 );
 
