@@ -5,11 +5,12 @@ import Ajv, { type ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { REPO_ROOT } from "./layers";
 
-const SHARED_CRDS = path.resolve(__dirname, "..", "..", "shared", "crds");
+const SHARED_CRDS = path.resolve(REPO_ROOT, "..", "shared", "crds");
 
 /** ../shared/crds beside the repository (as in CI), else what scripts/crds.sh fetched into .fixtures/crds (a user's own clone). */
-export const CRD_ROOT = fs.existsSync(SHARED_CRDS) ? SHARED_CRDS : path.resolve(__dirname, "..", ".fixtures", "crds");
+export const CRD_ROOT = fs.existsSync(SHARED_CRDS) ? SHARED_CRDS : path.resolve(REPO_ROOT, ".fixtures", "crds");
 
 interface Crd {
     spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: object } }[] };

@@ -17,11 +17,12 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CRD_ROOT, crdProblems } from "../lib/crds";
+import { REPO_ROOT } from "../lib/layers";
 import { play, type Play, type PlayProblem } from "./play";
 import type { PlanView, ViewResource } from "./view";
 
 /** Where the snapshots live: ../shared/charts beside the repository (as in CI). */
-export const CHARTS_ROOT = path.resolve(__dirname, "..", "..", "shared", "charts");
+export const CHARTS_ROOT = path.resolve(REPO_ROOT, "..", "shared", "charts");
 
 /** How to get snapshots where the internet is reachable. */
 export const CHART_SNAPSHOT_HINT = "bash scripts/chart-snapshots.sh ../shared/charts (helm show values/chart, helm pull: needs Helm and the internet)";
