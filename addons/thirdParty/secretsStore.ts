@@ -23,14 +23,14 @@ export function driverValues() {
         // STS's audience for IRSA, EKS Pod Identity's for Pod Identity (the provider's README,
         // "Separate CSI Driver Installation"). Without them no secret ever mounts.
         tokenRequests: SECRETS_PROVIDER_AUDIENCES.map((audience) => ({ audience })),
-        linux: { tolerations: everyNode().tolerations },
+        linux: { ...everyNode() },
     };
 }
 
 export function providerValues() {
     return {
         "secrets-store-csi-driver": { install: false },
-        tolerations: everyNode().tolerations,
+        ...everyNode(),
     };
 }
 
