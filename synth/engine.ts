@@ -250,4 +250,3 @@ export async function resolveOutputs(outputs: Record<string, unknown>, prefix = 
     }
     return result;
 }
-

@@ -4,6 +4,7 @@
 // error naming the key, reported with every other problem before anything is registered (instead
 // of a check deep inside the layers that could only fail halfway through a deploy).
 import { ADDON_LIST } from "../addons";
+import { ALB_INGRESS_CLASS } from "../loadBalancers";
 import type { AddonsConfig } from "./addons";
 import type { ApplicationSpec } from "./applications";
 import type { Problem } from "./problem";
@@ -14,7 +15,7 @@ type AddonKey = keyof AddonsConfig;
 export const GP3_CLASS = "gp3";
 export const EFS_CLASS = "efs";
 /** The IngressClasses: `alb` (the load balancer controller, the platform's ingress path) and `nginx` (ingress-nginx). */
-export const ALB_INGRESS_CLASS = "alb";
+export { ALB_INGRESS_CLASS };
 export const NGINX_INGRESS_CLASS = "nginx";
 
 /**
@@ -62,9 +63,9 @@ export function requiredAddonProblems({ addons }: AddonNeedsInput): Problem[] {
     return (Object.entries(ADDON_REQUIRES) as [AddonKey, readonly AddonKey[]][]).flatMap(([key, requires]) =>
         addons[key].enabled
             ? requires.filter((r) => !addons[r].enabled).map((r): Problem => ({
-                path: ["addons", r, "enabled"],
-                message: `is false, but platform:addons.${key} (enabled) requires ${r}: enable it or disable ${key}`,
-            }))
+                    path: ["addons", r, "enabled"],
+                    message: `is false, but platform:addons.${key} (enabled) requires ${r}: enable it or disable ${key}`,
+                }))
             : [],
     );
 }
