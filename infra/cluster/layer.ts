@@ -112,7 +112,7 @@ export const layer = defineLayer({
             endpoint: kubeconfig.apply((k) => k.clusters[0].cluster.server),
             certificateAuthority: kubeconfig.apply((k) => k.clusters[0].cluster["certificate-authority-data"]),
             kubeconfig: pulumi.secret(cluster.kubeconfigJson),
-            oidcProviderArn: cluster.oidcProviderArn,
+            oidcProviderArn: controlPlane.oidcProvider.arn,
             oidcProviderUrl: cluster.oidcProviderUrl,
             clusterSecurityGroupId: cluster.clusterSecurityGroupId,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
