@@ -7,7 +7,7 @@ import { defineLayer, deployedOutput } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
 import { networkContract } from "../network/contract";
-import { AccessMappings, configIdentities, teamGroup, type Identity } from "../../lib/accessMappings";
+import { AccessMappings, authenticationModeProblem, configIdentities, creatorProblem, teamGroup, type Identity } from "../../lib/accessMappings";
 import { clusterContract } from "./contract";
 import { ControlPlane } from "./controlPlane";
 import { EksAddons } from "./eksAddons";
@@ -28,6 +28,14 @@ export const layer = defineLayer({
         const deployed = await deployedOutput("cluster", "kubernetesVersion", c.organization);
         const problem = upgradeProblem(typeof deployed === "string" ? deployed : undefined, c.kubernetesVersion);
         if (problem) throw new Error(`platform:kubernetesVersion: ${problem}`);
+        const deployedMode = await deployedOutput("cluster", "authenticationMode", c.organization);
+        const modeProblem = authenticationModeProblem(typeof deployedMode === "string" ? deployedMode : undefined, c.authenticationMode);
+        if (modeProblem) throw new Error(`platform:authenticationMode: ${modeProblem}`);
+        // A first deploy creates the cluster: its creator becomes the admin.
+        if (deployed === undefined) {
+            const creator = creatorProblem(c.access.deployRole, (await aws.getCallerIdentity()).arn);
+            if (creator) throw new Error(`platform:access.deployRole: ${creator}`);
+        }
         if (supportStatus(c.kubernetesVersion, new Date()) === "extended") {
             pulumi.log.warn(`Kubernetes ${c.kubernetesVersion} is in EKS extended support (paid per cluster hour): plan the upgrade`);
         }

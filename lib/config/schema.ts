@@ -219,6 +219,13 @@ export const configSchema = z.strictObject({
         .describe("Fargate logging (the aws-observability namespace and its aws-logging ConfigMap)."),
     access: z
         .strictObject({
+            deployRole: roleArn
+                .optional()
+                .describe("The IAM role `pulumi up` runs as (CI's deploy role). It creates the cluster, and EKS makes the creator a cluster admin (pulumi-eks always asks it to): its access entry is EKS's, so it is never listed in `admins`. A first deploy by another identity is refused."),
+            previewRoles: z
+                .array(roleArn)
+                .default([])
+                .describe("IAM roles that run `pulumi preview` (CI on pull requests): cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy), which a preview of Kubernetes resources reads."),
             admins: z.array(roleArn).default([]).describe("IAM roles with cluster admin."),
             readOnly: z.array(roleArn).default([]).describe("IAM roles with cluster-wide read-only access."),
             teams: z
