@@ -3,6 +3,7 @@
 // layers' outputs to StackReferences, and fails loudly on a remote component or a data-source
 // call it has no fixture for.
 import * as pulumi from "@pulumi/pulumi";
+import type { PlannedResource } from "./plan";
 import type { ModeledChild } from "./remoteComponents";
 import {
     ACCOUNT_ID,
@@ -24,26 +25,7 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
 const { runInPulumiStack } = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export interface PlannedResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent?: string;
-    dependsOn: string[];
-    inputs: Record<string, unknown>;
-    custom: boolean;
-    remote: boolean;
-    protect: boolean;
-    retainOnDelete: boolean;
-    /** The id the engine answered (custom resources; reads), so a check can follow references. */
-    id?: string;
-    /** What the engine answered beyond the inputs: outputs whose value differs from (or is absent in) the inputs. */
-    outputs?: Record<string, unknown>;
-    /** Registered by a fixture: a remote component's child as its real implementation creates it, or the cloud's doing. */
-    modeled?: boolean;
-    /** Where a modeled object comes from: the upstream file and version, or `AWS: ...` for what the cloud creates. */
-    modeledFrom?: string;
-}
+export type { PlannedResource };
 
 export interface StackOutputs {
     outputs: Record<string, unknown>;
@@ -55,11 +37,17 @@ interface RegisterRequest {
     getProtect(): boolean; getRetainondelete(): boolean; getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
-type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
-interface ReadRequest { getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): ReturnType<RegisterRequest["getObject"]> }
+interface RegisterResponse { getUrn(): string; getId?(): string; getObject?(): { toJavaScript(): Record<string, unknown> } | undefined; getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined }
+type Callback = (err: Error | null, resp?: RegisterResponse) => void;
+interface ReadRequest { getId(): string; getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): ReturnType<RegisterRequest["getObject"]> }
 interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void; readResource(req: ReadRequest, cb: Callback): void }
 
 export const SECRET = "[secret]";
+
+/** The outputs whose value is not the same as the input of that name (the rest the plan shows once, as inputs). */
+function changedFrom(inputs: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(inputs[k])));
+}
 
 /** The wire form of inputs made readable: secrets hidden, resource references as their URN. */
 export function readable(value: unknown): unknown {
@@ -144,7 +132,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
             register(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
                 else if (resp) {
-                    this.record(req, resp.getUrn());
+                    this.record(req, resp);
                     this.recordModeled(req.getType(), req.getName(), resp.getUrn(), req.getProtect());
                 }
                 cb(err, resp);
@@ -155,7 +143,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         monitor.readResource = (req, cb) =>
             read(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
-                else if (resp) this.recordRead(req, resp.getUrn());
+                else if (resp) this.recordRead(req, resp);
                 cb(err, resp);
             });
     }
@@ -166,13 +154,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
     }
 
     /** A read (StackReference, `.get`): a custom resource the program does not own. */
-    private recordRead(req: ReadRequest, urn: string): void {
-        this.push(req, urn, req.getProperties(), { custom: true, remote: false, protect: false, retainOnDelete: false });
+    private recordRead(req: ReadRequest, resp: RegisterResponse): void {
+        const state = resp.getProperties?.();
+        this.push(req, resp, req.getId(), req.getProperties(), state, { custom: true, remote: false, protect: false, retainOnDelete: false });
     }
 
-    private record(req: RegisterRequest, urn: string): void {
+    private record(req: RegisterRequest, resp: RegisterResponse): void {
         if (req.getType() === "pulumi:pulumi:Stack") return;
-        this.push(req, urn, req.getObject(), {
+        this.push(req, resp, resp.getId?.(), req.getObject(), resp.getObject?.(), {
             custom: req.getCustom(),
             remote: req.getRemote(),
             protect: req.getProtect(),
@@ -200,7 +189,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
             // Only a component can be a parent.
             if (c.custom === false) urns.set(c.name, urn);
             const inputs = readable(c.inputs) as Record<string, unknown>;
-            const outputs = Object.fromEntries(Object.entries(c.outputs ?? {}).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(inputs[k])));
+            const outputs = changedFrom(inputs, readable(c.outputs ?? {}) as Record<string, unknown>);
             this.resources.push({
                 urn,
                 type: c.type,
@@ -223,17 +212,24 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
     private push(
         req: Pick<RegisterRequest, "getType" | "getName" | "getParent" | "getDependenciesList">,
-        urn: string,
+        resp: RegisterResponse,
+        answeredId: string | undefined,
         properties: ReturnType<RegisterRequest["getObject"]>,
+        state: ReturnType<RegisterRequest["getObject"]>,
         flags: Pick<PlannedResource, "custom" | "remote" | "protect" | "retainOnDelete">,
     ): void {
+        const inputs = readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const outputs = changedFrom(inputs, readable(state?.toJavaScript() ?? {}) as Record<string, unknown>);
+        const id = answeredId || undefined;
         this.resources.push({
-            urn,
+            urn: resp.getUrn(),
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() || undefined,
             dependsOn: [...new Set(req.getDependenciesList())].sort(),
-            inputs: readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>,
+            inputs,
+            ...(id ? { id } : {}),
+            ...(Object.keys(outputs).length ? { outputs } : {}),
             ...flags,
         });
     }

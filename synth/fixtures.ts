@@ -1,6 +1,6 @@
 // Realistic fake cloud values for the mock engine: ids, ARNs, AZ names and the outputs of remote
 // components and data sources. Deterministic: the same program gives the same values.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { fakeId, hex, uuidOf } from "./ids";
 import { eksCluster, eksManagedNodeGroup, type ModeledChild } from "./remoteComponents";
 
@@ -97,8 +97,9 @@ const modeledComponent = (model: typeof eksCluster): ResourceFixture => (args, c
 export const RESOURCE_FIXTURES: Record<string, ResourceFixture> = {
     "eks:index:Cluster": modeledComponent(eksCluster),
     "eks:index:ManagedNodeGroup": modeledComponent(eksManagedNodeGroup),
-    // A generated secret: deterministic, so tests can look for it where it must not appear.
-    "random:index/randomPassword:RandomPassword": (args) => ({ state: { ...args.inputs, result: `pw-${hex(`password/${args.name}`, 24)}` } }),
+    // A generated secret: deterministic, so tests can look for it where it must not appear; a secret
+    // output, as the provider marks it (the plan shows "[secret]").
+    "random:index/randomPassword:RandomPassword": (args) => ({ state: { ...args.inputs, result: pulumi.secret(`pw-${hex(`password/${args.name}`, 24)}`) } }),
 };
 
 /** Data sources the program calls. Any other call fails the synth. */
