@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { defineLayer, deployedOutput } from "../../lib/layer";
+import { defineLayer, deployedOutputs } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
 import { networkContract } from "../network/contract";
@@ -25,10 +25,9 @@ export const layer = defineLayer({
     contract: clusterContract,
     upstream: { network: networkContract },
     async run({ config: c, upstream: { network } }) {
-        const deployed = await deployedOutput("cluster", "kubernetesVersion", c.organization);
+        const { kubernetesVersion: deployed, authenticationMode: deployedMode } = await deployedOutputs("cluster", ["kubernetesVersion", "authenticationMode"], c.organization);
         const problem = upgradeProblem(typeof deployed === "string" ? deployed : undefined, c.kubernetesVersion);
         if (problem) throw new Error(`platform:kubernetesVersion: ${problem}`);
-        const deployedMode = await deployedOutput("cluster", "authenticationMode", c.organization);
         const modeProblem = authenticationModeProblem(typeof deployedMode === "string" ? deployedMode : undefined, c.authenticationMode);
         if (modeProblem) throw new Error(`platform:authenticationMode: ${modeProblem}`);
         // A first deploy creates the cluster: its creator becomes the admin.
