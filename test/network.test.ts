@@ -3,7 +3,7 @@ import { networkContract } from "../infra/network/contract";
 import { REQUIRED_INTERFACE_ENDPOINTS } from "../lib/config/schema";
 import { ACCOUNT_ID } from "../synth/fixtures";
 import { synthesize, type Plan } from "../synth/synth";
-import { configWith, layerOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
+import { configWith, layerOf, rejectionOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -240,7 +240,7 @@ describe("network layer", () => {
         });
 
         it("another region: the peering waits for the peer side (autoAccept false)", async () => {
-            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1" }] });
+            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1", peerRouteTableIds: ["rtb-0123456789abcdef0"] }] });
             const [pcx] = resourcesOf(plan, "network", PEERING);
             assert.equal(pcx.inputs.autoAccept, false);
             assert.equal(pcx.inputs.peerRegion, "eu-central-1");
@@ -274,10 +274,13 @@ describe("network layer", () => {
             assert.equal(routes.length, 4, "two zones times two VPN CIDRs");
         });
 
-        it("no VPN gateway: no attachment and no VPN routes", async () => {
-            const plan = await synthWith({ "platform:endpoint": { vpnCidrs: ["10.200.0.0/16"] } });
+        it("no VPN gateway: no attachment and no VPN routes, so the synth fails naming the missing route back (reachability)", async () => {
+            const config = configWith({ "platform:endpoint": { vpnCidrs: ["10.200.0.0/16"] } });
+            const plan = (await synthesize(config, "layered", undefined, undefined, [])).plan;
             assert.equal(resourcesOf(plan, "network", "aws:ec2transitgateway/vpcAttachment:VpcAttachment").length, 0);
             assert.equal(resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.destinationCidrBlock === "10.200.0.0/16").length, 0);
+            const err = await rejectionOf(synthesize(config));
+            assert.match(err.message, /\[reachability\] .*VPN or peered VPC 10\.200\.0\.0\/16 to the Kubernetes API \(tcp 443\): no route back to 10\.200\.0\.0\/16 .*set platform:endpoint\.vpnGateway/);
         });
     });
 
