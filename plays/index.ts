@@ -4,6 +4,7 @@
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
+import { charts } from "./charts";
 import { integrity } from "./integrity";
 import { reachability } from "./reachability";
 import { scheduling } from "./scheduling";
@@ -11,7 +12,7 @@ import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, reachability, scheduling];
+export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, charts];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

@@ -80,7 +80,6 @@ export function genericResource(args: pulumi.runtime.MockResourceArgs, ctx: Fixt
     return { id, state: { ...args.inputs, ...extra } };
 }
 
-
 /** The role a deploy runs as (the caller): the `platform:access.deployRole` of the environments here. */
 export const DEPLOY_ROLE_NAME = "platform-deployer";
 

@@ -42,4 +42,3 @@ export interface Plan {
     accountId: string;
     layers: LayerPlan[];
 }
-

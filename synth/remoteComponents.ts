@@ -39,7 +39,6 @@ export interface ComponentModel {
 
 export class UnmodeledInputError extends Error {}
 
-
 export const PULUMI_EKS = "pulumi/pulumi-eks@v4.3.0";
 const CLUSTER_TS = `${PULUMI_EKS} nodejs/eks/cluster/cluster.ts`;
 const SERVICE_ROLE_TS = `${PULUMI_EKS} nodejs/eks/servicerole.ts`;

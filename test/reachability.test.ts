@@ -38,7 +38,7 @@ describe("play: reachability", () => {
         const plan = structuredClone(prod);
         const extra = "sg-0e0e0e0e0e0e0e0e0";
         plan.layers[1].resources.push({ urn: "urn:pulumi:prod::platform-cluster::eks:index:Cluster$aws:ec2/securityGroup:SecurityGroup::extra", type: "aws:ec2/securityGroup:SecurityGroup", name: "extra", dependsOn: [], inputs: { tags: {} }, custom: true, remote: false, protect: false, retainOnDelete: false, id: extra });
-        const spec = (nodeClassOf(plan).inputs.spec as { securityGroupSelectorTerms: unknown }) ;
+        const spec = (nodeClassOf(plan).inputs.spec as { securityGroupSelectorTerms: unknown });
         spec.securityGroupSelectorTerms = [{ id: extra }];
         const problems = run(plan).join("\n");
         assert.match(problems, /node to node \(Calico VXLAN\): Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\) cannot reach node group acme-prod-fixed's nodes \(sg-[0-9a-f]+\) on udp 4789/);

@@ -196,12 +196,12 @@ export class VpnRoutes extends pulumi.ComponentResource {
         const transit = args.gatewayId.startsWith("tgw-");
         const attachment = transit
             ? new aws.ec2transitgateway.VpcAttachment(name, {
-                transitGatewayId: args.gatewayId,
-                vpcId: args.vpcId,
-                subnetIds: args.subnetIds,
-                dnsSupport: "enable",
-                tags: { ...args.tags, Name: name },
-            }, { parent: this })
+                    transitGatewayId: args.gatewayId,
+                    vpcId: args.vpcId,
+                    subnetIds: args.subnetIds,
+                    dnsSupport: "enable",
+                    tags: { ...args.tags, Name: name },
+                }, { parent: this })
             : new aws.ec2.VpnGatewayAttachment(name, { vpcId: args.vpcId, vpnGatewayId: args.gatewayId }, { parent: this });
         args.routeTableIds.forEach((routeTableId, i) => {
             for (const cidr of args.cidrs) {
