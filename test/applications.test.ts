@@ -32,13 +32,14 @@ const ADDONS: AddonsOutputs = {
     networkPolicy: true,
     secretsStore: true,
     monitoring: true,
+    accessLogBucket: "acme-prod-access-logs-111122223333",
 };
 
 /** How a private VPC reaches AWS: interface endpoints in its private subnets, S3 through the gateway. */
 const REACH = { interfaceEndpoints: ["sts", "secretsmanager"], privateSubnetCidrs: ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"], internet: false, s3Cidrs: ["52.218.0.0/17", "3.5.64.0/21"] };
 const CTX: BuildContext & { nodeClassName: string } = {
     storageClass: "gp3", ingressClass: "alb", production: true, nodeClassName: "default", roleArn: "arn:aws:iam::111122223333:role/app",
-    podNetwork: "calico-overlay", monitoring: true, awsReach: REACH,
+    podNetwork: "calico-overlay", monitoring: true, awsReach: REACH, accessLogBucket: "acme-prod-access-logs-111122223333",
 };
 
 const prod = envConfig("prod");
@@ -179,6 +180,7 @@ describe("applications", () => {
             assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], app.service.certificateArn);
             assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
             assert.deepEqual(service.spec.ports, [{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]);
+            assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-attributes"], "access_logs.s3.enabled=true,access_logs.s3.bucket=acme-prod-access-logs-111122223333,access_logs.s3.prefix=nlb");
             // VPC pod addresses: ip targets and no node ports (the quota counts each).
             const vpc = objectOf(objectsOf(appOf("payments-api", dev.applications), { ...CTX, podNetwork: "vpc-cni" }), "Service");
             assert.equal(vpc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"], "ip");

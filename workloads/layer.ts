@@ -11,7 +11,7 @@ import { foreignApplicationImages } from "../lib/config/images";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Application } from "./application/component";
-import type { AwsReach } from "./application/networking";
+import type { AwsReach } from "./application/manifest";
 import { workloadsContract } from "./contract";
 import { Team } from "./team";
 

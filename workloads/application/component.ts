@@ -15,7 +15,7 @@ import type { WiredContract } from "../../lib/layer";
 import { resolveClasses } from "./classes";
 import { needsRole, roleStatements } from "./identity";
 import { WORKLOAD_KINDS } from "./manifest";
-import type { AwsReach } from "./networking";
+import type { AwsReach } from "./manifest";
 import { objectsOf } from "./objects";
 import { register } from "./register";
 
@@ -65,6 +65,7 @@ export class Application extends pulumi.ComponentResource {
             podNetwork: args.podNetwork,
             monitoring: args.monitoring,
             awsReach: args.awsReach,
+            accessLogBucket: addons.accessLogBucket,
         });
 
         const registered: pulumi.CustomResource[] = [];

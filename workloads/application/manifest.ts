@@ -5,7 +5,6 @@ import type * as Input from "@pulumi/kubernetes/types/input";
 import type { Placement } from "../../lib/placement";
 import type { ApplicationSpec } from "../../lib/config/applications";
 import type { PodNetworkMode } from "../../lib/config/schema";
-import type { AwsReach } from "./networking";
 
 /** Metadata every object of an application carries. */
 export type Metadata = {
@@ -60,6 +59,18 @@ export type WorkloadObject = DeploymentObject | StatefulSetObject | JobObject | 
 /** The workload kinds; every other object of the application exists before them. */
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set<WorkloadObject["kind"]>(["Deployment", "StatefulSet", "Job", "CronJob"]);
 
+/** How AWS APIs are reached from the VPC (network contract), and the S3 gateway's ranges. */
+export interface AwsReach {
+    /** Interface endpoint services in the private subnets, e.g. "sts", "secretsmanager". */
+    interfaceEndpoints: string[];
+    /** The private subnets, where the interface endpoints' network interfaces live. */
+    privateSubnetCidrs: string[];
+    /** Whether the VPC has internet egress (a NAT): AWS APIs without an endpoint go through it. */
+    internet: boolean;
+    /** The S3 gateway endpoint's ranges (the region's `com.amazonaws.<region>.s3` prefix list). */
+    s3Cidrs: string[];
+}
+
 /** What the objects of an application depend on besides its config (values, or outputs of other layers). */
 export interface BuildContext {
     /** Where its pods run: its own pool, its team's pool, or anywhere (the default pool). */
@@ -80,6 +91,8 @@ export interface BuildContext {
     monitoring: boolean;
     /** How the pods reach the AWS APIs their role calls. */
     awsReach?: pulumi.Input<AwsReach>;
+    /** The platform's access-log bucket (add-ons layer): NLBs log there. */
+    accessLogBucket?: pulumi.Input<string>;
 }
 
 /** Apply `f` to a value now, or once an output resolves: pure builders stay plain for plain inputs. */

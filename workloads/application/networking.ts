@@ -3,20 +3,9 @@
 // service of its IAM statements) through the VPC's endpoints or, with egress, the NAT.
 import type * as Input from "@pulumi/kubernetes/types/input";
 import type { ApplicationSpec } from "../../lib/config/applications";
-import { fail, mapInput, metadataOf, selectorLabels, type BuildContext, type NetworkPolicyObject } from "./manifest";
+import { fail, mapInput, metadataOf, selectorLabels, type AwsReach, type BuildContext, type NetworkPolicyObject } from "./manifest";
 import { metricsPortName, PROMETHEUS_NAMESPACE, PROMETHEUS_POD_LABELS } from "./monitoring";
 
-/** How AWS APIs are reached from the VPC (network contract), and the S3 gateway's ranges. */
-export interface AwsReach {
-    /** Interface endpoint services in the private subnets, e.g. "sts", "secretsmanager". */
-    interfaceEndpoints: string[];
-    /** The private subnets, where the interface endpoints' network interfaces live. */
-    privateSubnetCidrs: string[];
-    /** Whether the VPC has internet egress (a NAT): AWS APIs without an endpoint go through it. */
-    internet: boolean;
-    /** The S3 gateway endpoint's ranges (the region's `com.amazonaws.<region>.s3` prefix list). */
-    s3Cidrs: string[];
-}
 
 /** The namespace name label the API server sets on every namespace. */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";

@@ -5,19 +5,22 @@
 // (`instance` targets on node ports, only the nodes running a pod: externalTrafficPolicy Local).
 // With a certificate (ACM ARN) the load balancer terminates TLS with a current policy.
 import type { ApplicationSpec } from "../../lib/config/applications";
-import { appPort, fail, metadataOf, selectorLabels, type BuildContext, type IngressObject, type ServiceObject } from "./manifest";
+import type * as pulumi from "@pulumi/pulumi";
+import { appPort, fail, mapInput, metadataOf, selectorLabels, type BuildContext, type IngressObject, type ServiceObject } from "./manifest";
 import { probesOf } from "./pod";
 
 /** TLS 1.3 and 1.2 only (the load balancers' recommended policy). */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const HTTPS_PORT = 443;
 export const NLB_CLASS = "service.k8s.aws/nlb";
+/** Where NLBs log in the access-log bucket (its policy lets load balancers write under it). */
+export const NLB_LOG_PREFIX = "nlb";
 
 /** `ip` targets need pod addresses in the VPC; on the overlay the load balancer targets nodes. */
 export const targetTypeOf = (ctx: Pick<BuildContext, "podNetwork">): "ip" | "instance" => (ctx.podNetwork === "vpc-cni" ? "ip" : "instance");
 
 /** The load balancer controller's internal NLB, its targets, and TLS when the application has a certificate. */
-export function nlbAnnotations(app: ApplicationSpec, ctx: Pick<BuildContext, "podNetwork">): Record<string, string> {
+export function nlbAnnotations(app: ApplicationSpec, ctx: Pick<BuildContext, "podNetwork" | "accessLogBucket">): Record<string, pulumi.Input<string>> {
     const target = targetTypeOf(ctx);
     const cert = app.service.certificateArn;
     return {
@@ -34,10 +37,14 @@ export function nlbAnnotations(app: ApplicationSpec, ctx: Pick<BuildContext, "po
                 "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
             }
             : {}),
+        // Access logs to the platform's bucket (an NLB logs the connections of its TLS listeners).
+        ...(ctx.accessLogBucket !== undefined
+            ? { "service.beta.kubernetes.io/aws-load-balancer-attributes": mapInput(ctx.accessLogBucket, (b) => `access_logs.s3.enabled=true,access_logs.s3.bucket=${b},access_logs.s3.prefix=${NLB_LOG_PREFIX}`) }
+            : {}),
     };
 }
 
-export function serviceManifest(app: ApplicationSpec, ctx: Pick<BuildContext, "podNetwork">): ServiceObject {
+export function serviceManifest(app: ApplicationSpec, ctx: Pick<BuildContext, "podNetwork" | "accessLogBucket">): ServiceObject {
     const nlb = app.service.type === "nlb";
     const headless = app.kind === "stateful";
     const instance = targetTypeOf(ctx) === "instance";
