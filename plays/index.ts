@@ -6,12 +6,13 @@ import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
 import { admission } from "./admission";
 import { integrity } from "./integrity";
+import { scheduling } from "./scheduling";
 import { traffic } from "./traffic";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, admission, traffic];
+export const PLAYS: readonly Play[] = [integrity, scheduling, admission, traffic];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);
