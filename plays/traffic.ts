@@ -44,6 +44,18 @@ const portMatches = (ports: AnyObject[] | undefined, port: number | string, name
 const ipCovers = (peer: AnyObject, range: string): boolean =>
     peer.ipBlock !== undefined && cidr.contains(peer.ipBlock.cidr, range) && !(peer.ipBlock.except ?? []).some((e: string) => cidr.overlaps(e, range));
 
+/**
+ * The labels the chart's Prometheus requires of a monitor: its selector's, or with none set, the
+ * release label unless `*SelectorNilUsesHelmValues` is false (then it selects every monitor).
+ */
+export function monitorSelector(values: AnyObject, kind: string, release: string): Record<string, string> {
+    const spec = (values.prometheus?.prometheusSpec ?? {}) as AnyObject;
+    const key = kind === "PodMonitor" ? "podMonitor" : "serviceMonitor";
+    const selector = spec[`${key}Selector`] as AnyObject | undefined;
+    if (selector && Object.keys(selector).length > 0) return (selector.matchLabels ?? {}) as Record<string, string>;
+    return spec[`${key}SelectorNilUsesHelmValues`] === false ? {} : { release };
+}
+
 export const traffic = play(
     { id: "traffic", description: "Load balancer targets reachable on the pod network; policies that admit the load balancer, Prometheus and a pod's own AWS calls" },
     (view, problem) => {
@@ -109,8 +121,10 @@ export const traffic = play(
 
         for (const monitor of manifests.filter((m) => m.kind === "PodMonitor" || m.kind === "ServiceMonitor")) {
             if (!prometheus) { refuse(monitor, `no ${PROMETHEUS_CHART} release runs a Prometheus to select it`); continue; }
-            if (monitor.metadata.labels?.release !== prometheus.name) {
-                refuse(monitor, `the ${PROMETHEUS_CHART} Prometheus selects monitors labelled release=${prometheus.name}, and this one is labelled release=${monitor.metadata.labels?.release ?? "(none)"}`);
+            const required = monitorSelector(prometheus.values, monitor.kind, prometheus.name);
+            const missing = Object.entries(required).filter(([k, v]) => monitor.metadata.labels?.[k] !== v);
+            if (missing.length > 0) {
+                refuse(monitor, `the ${PROMETHEUS_CHART} Prometheus selects ${monitor.kind}s labelled ${Object.entries(required).map(([k, v]) => `${k}=${v}`).join(",")}, and this one lacks ${missing.map(([k]) => k).join(", ")}`);
             }
             const spec = monitor.spec as AnyObject;
             const labels = (spec.selector?.matchLabels ?? {}) as Record<string, string>;

@@ -3,7 +3,7 @@
 // break one rule each. (Team egress CIDRs with no route are a config rule: see the last test.)
 import { strict as assert } from "assert";
 import { runPlays } from "../plays";
-import { traffic } from "../plays/traffic";
+import { monitorSelector, traffic } from "../plays/traffic";
 import type { Plan } from "../synth/synth";
 import { baseEntries, layerOf, problemsOf, synthEnv } from "./helpers";
 
@@ -60,8 +60,12 @@ describe("plays: traffic", () => {
     });
 
     it("refuses a PodMonitor no Prometheus selects, or one Prometheus cannot reach", () => {
-        const unlabelled = mutate(prod, "PodMonitor", "search-api", (m) => (m.metadata.labels.release = "prometheus"));
-        assert.match(said(unlabelled), /PodMonitor search\/search-api: the kube-prometheus-stack Prometheus selects monitors labelled release=kube-prometheus-stack, and this one is labelled release=prometheus/);
+        // The chart's Prometheus selects monitors by its podMonitorSelector (none: every monitor, as configured).
+        const selective = structuredClone(prod);
+        const release = layerOf(selective, "addons").resources.find((r) => r.inputs.chart === "kube-prometheus-stack") ?? assert.fail("no kube-prometheus-stack");
+        (release.inputs.values as AnyObject).prometheus.prometheusSpec.podMonitorSelector = { matchLabels: { scrape: "platform" } };
+        assert.match(said(selective), /PodMonitor search\/search-api: the kube-prometheus-stack Prometheus selects PodMonitors labelled scrape=platform, and this one lacks scrape/);
+        assert.deepEqual(monitorSelector({}, "PodMonitor", "kube-prometheus-stack"), { release: "kube-prometheus-stack" }, "the chart's default: its release label");
         const blocked = without(prod, "NetworkPolicy", "search-api-allow-prometheus", "search");
         assert.match(said(blocked), /PodMonitor search\/search-api: Prometheus \(namespace monitoring\) scrapes port http, but no network policy in search admits it/);
     });
