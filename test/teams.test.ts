@@ -106,7 +106,7 @@ describe("teams", () => {
             for (const key of ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods", "requests.storage"]) assert.ok(hard[key], `${ns} quota ${key}`);
             // Only what the reference applications use: payments' NLB (a node port on the overlay), search's ALB node port.
             assert.equal(hard["services.loadbalancers"], ns === "payments" ? "1" : "0");
-            assert.equal(hard["services.nodeports"], ns === "search-jobs" ? "0" : "1");
+            assert.equal(hard["services.nodeports"], "1", "a team quota applies to each of its namespaces");
             const [limit] = named(prod, "LimitRange", ns, LIMIT_RANGE_NAME).spec.limits;
             assert.equal(limit.type, "Container");
             for (const part of ["defaultRequest", "default", "max"]) assert.deepEqual(Object.keys(limit[part]).sort(), ["cpu", "memory"], `${ns} ${part}`);
