@@ -40,4 +40,3 @@ export interface Plan {
     accountId: string;
     layers: LayerPlan[];
 }
-
