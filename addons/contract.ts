@@ -20,7 +20,7 @@ export const addonsContract = z.object({
     secretsStore: z.boolean(),
     /** The Prometheus operator is installed (ServiceMonitor, PodMonitor, PrometheusRule). */
     monitoring: z.boolean(),
-    /** The access-log bucket: NLBs log under `nlb/`, the `alb` IngressClass under `alb/`. */
+    /** The access-log bucket: NLBs log under `nlb/`, the `alb` IngressClass under `alb/`; empty when neither the load balancer controller nor Loki is enabled. */
     accessLogBucket: z.string(),
 });
 

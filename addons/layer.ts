@@ -30,8 +30,11 @@ export const layer = defineLayer({
         const sources = { chartMirror: c.charts.mirror, imageCache: cluster.imageCache.apply((cache) => cache as ImageCache | undefined) };
         const accountId = aws.getCallerIdentityOutput().accountId;
         const production = c.tier === "production";
-        const accessLogs = new AccessLogs(`${name}-access-logs`, { clusterName: name, region: c.region, accountId, production, retentionDays: production ? 365 : 30, tags });
-        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId, provider, sources, tags, accessLogBucket: accessLogs.bucket };
+        // The log bucket of what logs to S3 (the load balancers, Loki's buckets); none when nothing does.
+        const logged = c.addons.loadBalancerController.enabled || c.addons.loki.enabled;
+        const accessLogs = logged ? new AccessLogs(`${name}-access-logs`, { clusterName: name, region: c.region, accountId, production, retentionDays: production ? 365 : 30, tags }) : undefined;
+        const accessLogBucket = accessLogs ? accessLogs.bucket : pulumi.output("");
+        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId, provider, sources, tags, accessLogBucket };
 
         // Karpenter first: every other add-on's pods run on the nodes it launches.
         const karpenter = new Karpenter(name, ctx);
@@ -67,7 +70,7 @@ export const layer = defineLayer({
             networkPolicy: pulumi.output(c.addons.calico.enabled),
             secretsStore: pulumi.output(c.addons.secretsStore.enabled),
             monitoring: pulumi.output(c.addons.monitoring.enabled),
-            accessLogBucket: accessLogs.bucket,
+            accessLogBucket,
         };
     },
 });

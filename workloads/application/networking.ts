@@ -6,7 +6,6 @@ import type { ApplicationSpec } from "../../lib/config/applications";
 import { fail, mapInput, metadataOf, selectorLabels, type AwsReach, type BuildContext, type NetworkPolicyObject } from "./manifest";
 import { metricsPortName, PROMETHEUS_NAMESPACE, PROMETHEUS_POD_LABELS } from "./monitoring";
 
-
 /** The namespace name label the API server sets on every namespace. */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];

@@ -32,10 +32,10 @@ export function nlbAnnotations(app: ApplicationSpec, ctx: Pick<BuildContext, "po
         ...(target === "instance" ? { "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=false" } : {}),
         ...(cert
             ? {
-                "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": cert,
-                "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(HTTPS_PORT),
-                "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
-            }
+                    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": cert,
+                    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(HTTPS_PORT),
+                    "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
+                }
             : {}),
         // Access logs to the platform's bucket (an NLB logs the connections of its TLS listeners).
         ...(ctx.accessLogBucket !== undefined
@@ -74,11 +74,11 @@ export function ingressManifest(app: ApplicationSpec, ctx: Pick<BuildContext, "p
     const readiness = probesOf(app).readiness;
     const tls: Record<string, string> = ingress.certificateArn
         ? {
-            "alb.ingress.kubernetes.io/certificate-arn": ingress.certificateArn,
-            "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: HTTPS_PORT }]),
-            "alb.ingress.kubernetes.io/ssl-redirect": String(HTTPS_PORT),
-            "alb.ingress.kubernetes.io/ssl-policy": TLS_POLICY,
-        }
+                "alb.ingress.kubernetes.io/certificate-arn": ingress.certificateArn,
+                "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: HTTPS_PORT }]),
+                "alb.ingress.kubernetes.io/ssl-redirect": String(HTTPS_PORT),
+                "alb.ingress.kubernetes.io/ssl-policy": TLS_POLICY,
+            }
         : { "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]) };
     return {
         apiVersion: "networking.k8s.io/v1",
