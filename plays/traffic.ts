@@ -72,7 +72,7 @@ export const traffic = play(
         const egress = layerOutput(view, "network", "egress") as string | undefined;
         const lbc = view.releases().find((r) => r.chart === LBC_CHART);
         const defaultTarget = String(lbc?.values.defaultTargetType ?? "instance");
-        const prometheus = view.releases().find((r) => r.chart === PROMETHEUS_CHART);
+        const prometheus = view.releases().find((r) => r.chart.split("/").pop() === PROMETHEUS_CHART); // by name, from its repository or a chart mirror
         const services = manifests.filter((m) => m.kind === "Service");
         const serviceOf = (ns: string | undefined, name: string) => services.find((s) => s.metadata.namespace === ns && s.metadata.name === name);
 

@@ -62,7 +62,7 @@ describe("plays: traffic", () => {
     it("refuses a PodMonitor no Prometheus selects, or one Prometheus cannot reach", () => {
         // The chart's Prometheus selects monitors by its podMonitorSelector (none: every monitor, as configured).
         const selective = structuredClone(prod);
-        const release = layerOf(selective, "addons").resources.find((r) => r.inputs.chart === "kube-prometheus-stack") ?? assert.fail("no kube-prometheus-stack");
+        const release = layerOf(selective, "addons").resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack") ?? assert.fail("no kube-prometheus-stack");
         (release.inputs.values as AnyObject).prometheus.prometheusSpec.podMonitorSelector = { matchLabels: { scrape: "platform" } };
         assert.match(said(selective), /PodMonitor search\/search-api: the kube-prometheus-stack Prometheus selects PodMonitors labelled scrape=platform, and this one lacks scrape/);
         assert.deepEqual(monitorSelector({}, "PodMonitor", "kube-prometheus-stack"), { release: "kube-prometheus-stack" }, "the chart's default: its release label");
