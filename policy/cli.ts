@@ -5,7 +5,7 @@ import { parseArgs } from "util";
 import { ConfigError, loadConfigFile } from "../lib/config/load";
 import { ENV_OPTIONS, environmentOf, runMain } from "../lib/cli";
 import { SynthError, synthesize } from "../synth/synth";
-import { stacksOfPlan } from "./plan";
+import { exceptionsOf, stacksOfPlan } from "./plan";
 import { evaluate, formatReport, violations } from "./report";
 
 const USAGE = "usage: npm run policy -- <env> [--single] [--config <file>] [--violations]";
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     try {
         const config = loadConfigFile(file);
         const { plan } = await synthesize(config, values.single ? "single" : "layered");
-        const report = evaluate(env, stacksOfPlan(plan, config.tier === "production"));
+        const report = evaluate(env, stacksOfPlan(plan, config.tier === "production", undefined, exceptionsOf(config)));
         console.log(formatReport(report, values.violations));
         return violations(report, "mandatory").length ? 1 : 0;
     } catch (err) {

@@ -3,6 +3,7 @@
 import type { Plan } from "../synth/synth";
 import type { PlannedResource } from "../synth/engine";
 import type { PolicyResource, PolicyStack } from "./rule";
+import type { PlatformConfig } from "../lib/config/schema";
 
 const UNKNOWN = "[unknown]";
 
@@ -34,7 +35,11 @@ export interface LayerStack {
     stack: PolicyStack;
 }
 
-export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()): LayerStack[] {
+/** The reasons of a config's production exceptions, as the policy stacks carry them. */
+export const exceptionsOf = (c: Pick<PlatformConfig, "productionExceptions">): Record<string, string> =>
+    Object.fromEntries(Object.entries(c.productionExceptions).flatMap(([k, v]) => (v ? [[k, v.reason]] : [])));
+
+export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), exceptions: Record<string, string> = {}): LayerStack[] {
     const outputsOf = new Map(plan.layers.map((l) => [l.project, l.outputs]));
     return plan.layers.map((layer) => ({
         layer: layer.name,
@@ -42,6 +47,7 @@ export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()
             environment: plan.environment,
             production,
             today,
+            exceptions,
             resources: layer.resources.map((r) => {
                 if (r.type !== "pulumi:pulumi:StackReference") return policyResource(r);
                 // `<organization>/<project>/<stack>`: an upstream layer, or this stack's own last deployment (none yet).

@@ -27,6 +27,8 @@ export interface PolicyStack {
     resources: PolicyResource[];
     /** The day support windows are judged on. */
     today: Date;
+    /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress) the rules and the report show. */
+    exceptions?: Record<string, string>;
 }
 
 /** A rule's verdict on one resource it applies to. */

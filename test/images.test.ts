@@ -47,7 +47,7 @@ describe("private images", () => {
     let prodWithEgress: Plan;
     before(async () => {
         prod = await synthEnv("prod");
-        prodWithEgress = (await synthesize(prodWith({ "platform:egress": "single-nat" }))).plan;
+        prodWithEgress = (await synthesize(prodWith({ "platform:egress": "single-nat", "platform:productionExceptions": { internetEgress: { reason: "a test of the cache where egress exists" } } }))).plan;
     });
 
     describe("the pull-through cache (prod, egress none)", () => {
@@ -202,7 +202,7 @@ describe("private images", () => {
             assert.match(script, /docker login --username AWS --password-stdin 111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
             for (const r of prewarm.releases) assert.ok(script.includes(`helm template ${r.release} `), r.release);
             for (const app of config.applications) assert.ok(script.includes(`docker pull ${app.image}`), app.image);
-            assert.throws(() => prewarmOf(prodWithEgress, prodWith({ "platform:egress": "single-nat" })), /has no image cache/);
+            assert.throws(() => prewarmOf(prodWithEgress, prodWith({ "platform:egress": "single-nat", "platform:productionExceptions": { internetEgress: { reason: "a test of the cache where egress exists" } } })), /has no image cache/);
         });
     });
 });
