@@ -3,21 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PodNetworkMode } from "./config/schema";
 
-export interface Statement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: Record<string, string | string[]> | "*";
-    Action: string | string[];
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: Statement[];
-}
-
-export const policy = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+export { policy, type PolicyDocument, type Statement } from "./policyDocument";
+import { policy, type PolicyDocument, type Statement } from "./policyDocument";
 
 export const managedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
 
@@ -70,7 +57,7 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
  * AWS_STS_REGIONAL_ENDPOINTS=regional), so SDKs reach STS through the VPC's `sts` endpoint, never
  * the global endpoint a private VPC cannot reach.
  */
-export const irsaServiceAccountAnnotations = (roleArn: string): Record<string, string> => ({
+export const irsaServiceAccountAnnotations = <Arn = string>(roleArn: Arn): Record<string, Arn | "true"> => ({
     [IRSA_ROLE_ANNOTATION]: roleArn,
     "eks.amazonaws.com/sts-regional-endpoints": "true",
 });

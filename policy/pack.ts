@@ -7,7 +7,7 @@ import { loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
 import type { PolicyResource, PolicyStack, Rule } from "./rule";
 import { RULES } from "./rules";
-import { exceptionsOf } from "./plan";
+import { exceptionsOf } from "../lib/config/exceptions";
 import { productionSignal } from "../lib/config/guards/production";
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>`: the stack is the environment. */

@@ -1,9 +1,7 @@
 // The synth plan as policy stacks: one per layer (or one for the single-stack project), with each
 // StackReference carrying the outputs of the layer it reads, as it would in a real preview.
-import type { Plan } from "../synth/synth";
-import type { PlannedResource } from "../synth/engine";
+import type { Plan, PlannedResource } from "../synth/plan";
 import type { PolicyResource, PolicyStack } from "./rule";
-import type { PlatformConfig } from "../lib/config/schema";
 
 const UNKNOWN = "[unknown]";
 
@@ -35,11 +33,7 @@ export interface LayerStack {
     stack: PolicyStack;
 }
 
-/** The reasons of a config's production exceptions, as the policy stacks carry them. */
-export const exceptionsOf = (c: Pick<PlatformConfig, "productionExceptions">): Record<string, string> =>
-    Object.fromEntries(Object.entries(c.productionExceptions).flatMap(([k, v]) => (v ? [[k, v.reason]] : [])));
-
-export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), exceptions: Record<string, string> = {}): LayerStack[] {
+export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), exceptions: Record<string, string> = plan.exceptions ?? {}): LayerStack[] {
     const outputsOf = new Map(plan.layers.map((l) => [l.project, l.outputs]));
     return plan.layers.map((layer) => ({
         layer: layer.name,

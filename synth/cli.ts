@@ -4,7 +4,7 @@ import { parseArgs } from "util";
 import { ConfigError, loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
 import { ENV_OPTIONS, environmentOf, runMain } from "../lib/cli";
-import { exceptionsOf, stacksOfPlan } from "../policy/plan";
+import { stacksOfPlan } from "../policy/plan";
 import { evaluate, summaryLine } from "../policy/report";
 import { writePlan, summarize } from "./output";
 import { SynthError, synthesize } from "./synth";
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
         const { plan, warnings } = await synthesize(config, values.single ? "single" : "layered");
         const written = writePlan(plan, outDir);
         console.log(summarize(plan, warnings));
-        console.log(`\n${summaryLine(evaluate(env, stacksOfPlan(plan, config.tier === "production", undefined, exceptionsOf(config))))} (the report: npm run policy -- ${env})`);
+        console.log(`\n${summaryLine(evaluate(env, stacksOfPlan(plan, config.tier === "production")))} (the report: npm run policy -- ${env})`);
         console.log(`\nwrote ${path.relative(process.cwd(), written[0]) || written[0]} and ${written.length - 1} manifest file(s) in ${Date.now() - started} ms`);
         return 0;
     } catch (err) {

@@ -1,8 +1,8 @@
 // kubernetes-replicator: copies Secrets and ConfigMaps across namespaces on annotation. The chart
 // hard-codes one replica (no replicas value, hence no disruption budget).
 import type { Addon } from "../catalog";
-import { onAddonsPool } from "../placement";
-import { CHARTS } from "../../lib/versions";
+import { onAddonsPool } from "../../lib/placement";
+import { replicator as declaration } from "../../lib/addons/replicator";
 import { addonRelease } from "./common";
 
 export function replicatorValues() {
@@ -15,12 +15,11 @@ export function replicatorValues() {
 }
 
 export const replicator: Addon = {
-    key: "replicator",
-    after: ["karpenter"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-replicator`, {
             key: "replicator",
-            pin: CHARTS.replicator,
+            pin: declaration.charts.replicator,
             releaseName: "kubernetes-replicator",
             namespace: "kube-system",
             values: () => replicatorValues(),

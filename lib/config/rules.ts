@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationProblems } from "./applications";
+import type { Problem } from "./problem";
 import { applicationImageProblems, imageCacheProblems } from "./images";
 import { GUARD_RULES } from "./guards";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
@@ -12,11 +13,7 @@ import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, m
 type Parsed = z.output<typeof configSchema>;
 export type PartialConfig = Partial<Parsed>;
 
-export interface Problem {
-    /** Path below the namespace, e.g. ["subnets", "privatePrefixLength"]. */
-    path: (string | number)[];
-    message: string;
-}
+export type { Problem };
 
 export interface RuleContext {
     /** Support windows are judged on this day. */

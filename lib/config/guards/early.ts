@@ -2,7 +2,7 @@
 // is registered: cron schedules and time zones, Karpenter disruption budgets (the NodePool CRD),
 // rollouts that cannot progress, one IAM role in two access entries, AWS tag rules, and an
 // environment name that makes the platform's S3 bucket names invalid.
-import type { PartialConfig, Problem, RuleContext } from "../rules";
+import type { GuardContext, PartialConfig, Problem } from "./types";
 
 // --- cron (Kubernetes CronJob and Karpenter parse schedules with robfig/cron's standard parser) ---
 
@@ -145,7 +145,7 @@ export const LONGEST_BUCKET_SUFFIX = "-loki-chunks-111122223333".length;
 const BUCKET_PART = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** The environment name goes into S3 bucket names: lowercase letters, digits and hyphens, 63 characters in all. */
-const bucketNames = ({ name }: PartialConfig, { env }: RuleContext): Problem[] => {
+const bucketNames = ({ name }: PartialConfig, { env }: GuardContext): Problem[] => {
     if (!name || env === undefined) return [];
     const stem = `${name}-${env}`;
     if (!BUCKET_PART.test(env)) {

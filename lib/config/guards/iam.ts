@@ -2,7 +2,7 @@
 // against the IAM catalogue, never a privilege escalation, and only the team's own buckets and
 // secrets (lib/iamEffect.ts does the expanding).
 import { escalations, expandAction, managedPolicyStatements, resourcesOf, scopable, unknownActions, type IamStatement } from "../../iamEffect";
-import type { PartialConfig, Problem, RuleContext } from "../rules";
+import type { GuardContext, PartialConfig, Problem } from "./types";
 import { teamBucketPrefix, teamSecretPrefix } from "./tenancy";
 
 type Path = (string | number)[];
@@ -49,7 +49,7 @@ export function effectProblems(statements: readonly IamStatement[]): string[] {
 }
 
 /** `platform:applications[i].serviceAccount`: inline statements and managed policies, by what they allow. */
-export const applicationIam = (c: PartialConfig, { env }: RuleContext): Problem[] =>
+export const applicationIam = (c: PartialConfig, { env }: GuardContext): Problem[] =>
     (c.applications ?? []).flatMap((app, i): Problem[] => {
         const at = (...p: Path): Path => ["applications", i, "serviceAccount", ...p];
         const statements = app.serviceAccount.iamStatements.map((s, j) => ({ j, s: { Effect: s.effect, Action: s.actions, Resource: s.resources } as IamStatement }));

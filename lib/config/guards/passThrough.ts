@@ -5,7 +5,7 @@
 import { ecrImageLocation } from "../../images";
 import { defaultEgress } from "../schema";
 import { imageCacheOn } from "../images";
-import type { PartialConfig, Problem } from "../rules";
+import type { PartialConfig, Problem } from "./types";
 
 type Path = (string | number)[];
 

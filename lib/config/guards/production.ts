@@ -2,7 +2,7 @@
 // production cluster has no public API endpoint and no internet egress unless a reasoned
 // exception (`platform:productionExceptions`) says so; the policy report shows the exception.
 import { defaultEgress } from "../schema";
-import type { PartialConfig, Problem, RuleContext } from "../rules";
+import type { GuardContext, PartialConfig, Problem } from "./types";
 import type { ProductionExceptions } from "../exceptions";
 
 /** Words that mean production in an environment name, platform name or environment tag. */
@@ -20,7 +20,7 @@ export function productionSignal(env: string | undefined, c: Pick<PartialConfig,
 }
 
 /** `platform:tier` cannot make a production environment development (dropping deletion protection, Retain, the confirmed destroy). */
-const tierMatchesName = (c: PartialConfig, { env }: RuleContext): Problem[] => {
+const tierMatchesName = (c: PartialConfig, { env }: GuardContext): Problem[] => {
     if (!c.tier || c.tier === "production") return [];
     const signal = productionSignal(env, c);
     return signal

@@ -2,7 +2,7 @@
 // node pools cannot grow the cluster past what it was planned for. Each refusal names the team.
 import * as cidr from "../../cidr";
 import { sizesOf } from "../../ec2";
-import type { PartialConfig, Problem, RuleContext } from "../rules";
+import type { GuardContext, PartialConfig, Problem } from "./types";
 
 /**
  * Namespaces no team may own: Kubernetes' own, and every namespace the platform's add-ons install
@@ -42,7 +42,7 @@ const teamNamespaces = ({ access }: PartialConfig): Problem[] => {
 };
 
 /** Applications read only their team's secrets and use no system priority, nor another team's class. */
-const applicationTenancy = ({ applications }: PartialConfig, { env }: RuleContext): Problem[] => {
+const applicationTenancy = ({ applications }: PartialConfig, { env }: GuardContext): Problem[] => {
     const apps = applications ?? [];
     const classOwner = new Map<string, string>();
     for (const app of apps) if (typeof app.priorityClass === "object") classOwner.set(app.priorityClass.name, app.team);

@@ -1,9 +1,9 @@
 // What Karpenter launches, as pure functions of the config: the default EC2NodeClass (Bottlerocket
 // pinned by alias, the pre-created instance profile, encrypted volumes, IMDSv2) and NodePools,
 // including one application's own dedicated pool.
-import { DEDICATED_TAINT_KEY, type KarpenterConfig, type NodePoolSpec } from "../../lib/config/addons";
-import type { PodNetworkMode } from "../../lib/config/schema";
-import { INSTANCE_TYPES, architectureOf } from "../../lib/ec2";
+import { DEDICATED_TAINT_KEY, type KarpenterConfig, type NodePoolSpec } from "./config/addons";
+import type { PodNetworkMode } from "./config/schema";
+import { INSTANCE_TYPES, architectureOf } from "./ec2";
 
 export const NODE_CLASS_API = "karpenter.k8s.aws/v1";
 export const NODE_POOL_API = "karpenter.sh/v1";
@@ -100,11 +100,12 @@ export function ec2NodeClass(k: KarpenterConfig, ctx: NodeClassContext): Manifes
 
 interface Requirement { key: string; operator: "In"; values: string[] }
 
-export interface NodePoolSpecManifest {
+/** A NodePool spec; the node class name may be an output of another resource. */
+export interface NodePoolSpecManifest<ClassName = string> {
     template: {
         metadata: { labels: Record<string, string> };
         spec: {
-            nodeClassRef: { group: string; kind: string; name: string };
+            nodeClassRef: { group: string; kind: string; name: ClassName };
             requirements: Requirement[];
             taints: { key: string; value?: string; effect: string }[];
             expireAfter: string;
@@ -118,7 +119,7 @@ export interface NodePoolSpecManifest {
 const requirement = (key: string, values: readonly string[]): Requirement => ({ key, operator: "In", values: [...values] });
 
 /** A NodePool of the config (or of `dedicatedNodePool`), on the given node class. */
-export function nodePool(pool: NodePoolSpec, nodeClassName: string): Manifest<NodePoolSpecManifest> {
+export function nodePool<ClassName = string>(pool: NodePoolSpec, nodeClassName: ClassName): Manifest<NodePoolSpecManifest<ClassName>> {
     return {
         apiVersion: NODE_POOL_API,
         kind: "NodePool",
