@@ -20,7 +20,8 @@ const CREDENTIAL_VALUES: { what: string; pattern: RegExp }[] = [
     { what: "a private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
     { what: "a GitHub token", pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
     { what: "a Slack token", pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
-    { what: "a URL with a password", pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i },
+    // Bounded where a long value could make the search quadratic (a hostile multi-megabyte value).
+    { what: "a URL with a password", pattern: /\b[a-z][a-z0-9+.-]{0,30}:\/\/[^/\s:@]{1,256}:[^/\s@]{1,256}@/i },
     { what: "a password argument", pattern: /--?(password|passwd|token|secret|api-?key)[=\s]\S+/i },
 ];
 
