@@ -11,11 +11,12 @@ import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Calico } from "./calico";
 import { installOrder, isFoundation } from "../lib/addons";
-import type { AddonContext, Foundation } from "./catalog";
+import type { AddonContext, Foundation } from "./addon";
 import { addonsContract } from "./contract";
 import { Karpenter } from "./karpenter";
 import { Storage } from "./storage";
 import { THIRD_PARTY } from "./thirdParty";
+import { ALB_INGRESS_CLASS } from "../lib/loadBalancers";
 
 export const layer = defineLayer({
     name: "addons",
@@ -48,7 +49,7 @@ export const layer = defineLayer({
         }
 
         const ingressClasses = [
-            ...(c.addons.loadBalancerController.enabled ? ["alb"] : []),
+            ...(c.addons.loadBalancerController.enabled ? [ALB_INGRESS_CLASS] : []),
             ...(c.addons.ingressNginx.enabled ? ["nginx"] : []),
         ];
         return {

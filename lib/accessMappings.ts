@@ -40,6 +40,9 @@ export interface AccessMappingsArgs {
 /** The Kubernetes group a team's role maps to; the workloads layer binds its RBAC to it. */
 export const teamGroup = (team: string): string => `team:${team}`;
 
+/** The Kubernetes group of a team's read-only roles; the workloads layer binds the team's view Role to it. */
+export const teamReadOnlyGroup = (team: string): string => `team:${team}:read-only`;
+
 /** The identities of the config's access section. */
 export function configIdentities(access: PlatformConfig["access"]): Identity[] {
     return [
@@ -48,6 +51,7 @@ export function configIdentities(access: PlatformConfig["access"]): Identity[] {
         // No access policy: EKS allows what either a policy or RBAC allows, so a namespace-scoped
         // edit policy would override the workloads layer's least-privilege team roles (no secrets).
         ...access.teams.map((t): Identity => ({ kind: "user", name: `team-${t.name}`, roleArn: t.roleArn, groups: [teamGroup(t.name)] })),
+        ...access.teams.flatMap((t) => t.readOnly.map((roleArn, i): Identity => ({ kind: "user", name: `team-${t.name}-read-only-${i}`, roleArn, groups: [teamReadOnlyGroup(t.name)] }))),
     ];
 }
 

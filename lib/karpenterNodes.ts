@@ -5,8 +5,14 @@ import { DEDICATED_TAINT_KEY, type KarpenterConfig, type NodePoolSpec } from "./
 import type { PodNetworkMode } from "./config/schema";
 import { INSTANCE_TYPES, architectureOf } from "./ec2";
 
-export const NODE_CLASS_API = "karpenter.k8s.aws/v1";
+/** Karpenter's API groups and versions, and the type tokens of its custom resources in a plan. */
+export const NODE_CLASS_GROUP = "karpenter.k8s.aws";
+export const NODE_CLASS_API = `${NODE_CLASS_GROUP}/v1`;
 export const NODE_POOL_API = "karpenter.sh/v1";
+export const NODE_CLASS_TYPE = `kubernetes:${NODE_CLASS_API}:EC2NodeClass`;
+export const NODE_POOL_TYPE = `kubernetes:${NODE_POOL_API}:NodePool`;
+/** Karpenter labels every node (and tags every instance) it launches with its pool. */
+export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
 /** The one node class every pool of the platform uses. */
 export const DEFAULT_NODE_CLASS = "default";
 /** Subnets (network layer) and the cluster security group (this component) carry it. */
@@ -17,7 +23,7 @@ export const DEFAULT_MAX_PODS = 110;
 
 /** Tag keys Karpenter sets itself; the EC2NodeClass CRD rejects them in `spec.tags`. */
 const RESERVED_TAG = (key: string) =>
-    key.startsWith("kubernetes.io/cluster") || ["eks:eks-cluster-name", "karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].includes(key);
+    key.startsWith("kubernetes.io/cluster") || ["eks:eks-cluster-name", NODE_POOL_LABEL, "karpenter.sh/nodeclaim", `${NODE_CLASS_GROUP}/ec2nodeclass`].includes(key);
 
 type Quantities = Record<string, string>;
 
@@ -128,7 +134,7 @@ export function nodePool<ClassName = string>(pool: NodePoolSpec, nodeClassName: 
             template: {
                 metadata: { labels: pool.labels },
                 spec: {
-                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClassName },
+                    nodeClassRef: { group: NODE_CLASS_GROUP, kind: "EC2NodeClass", name: nodeClassName },
                     // Karpenter 1.x has no implicit requirements: each one is explicit.
                     requirements: [
                         requirement("karpenter.k8s.aws/instance-family", pool.instanceFamilies),

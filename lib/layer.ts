@@ -16,14 +16,14 @@ export type Contract = z.ZodObject;
 export type Wired<T> = { [K in keyof T]-?: pulumi.Output<T[K]> };
 export type WiredContract<C extends Contract> = Wired<z.output<C>>;
 
-export type Upstream = Partial<Record<LayerName, Contract>>;
+export type UpstreamContracts = Partial<Record<LayerName, Contract>>;
 
-export interface LayerContext<U extends Upstream> {
+export interface LayerContext<U extends UpstreamContracts> {
     config: PlatformConfig;
     upstream: { [K in keyof U]: U[K] extends Contract ? WiredContract<U[K]> : never };
 }
 
-export interface Layer<C extends Contract = Contract, U extends Upstream = Upstream> {
+export interface Layer<C extends Contract = Contract, U extends UpstreamContracts = UpstreamContracts> {
     name: LayerName;
     /** What the layer exports; downstream layers check it when they read the stack. */
     contract: C;
@@ -32,7 +32,7 @@ export interface Layer<C extends Contract = Contract, U extends Upstream = Upstr
     run(ctx: LayerContext<U>): WiredContract<C> | Promise<WiredContract<C>>;
 }
 
-export function defineLayer<C extends Contract, U extends Upstream>(layer: Layer<C, U>): Layer<C, U> {
+export function defineLayer<C extends Contract, U extends UpstreamContracts>(layer: Layer<C, U>): Layer<C, U> {
     return layer;
 }
 
@@ -84,7 +84,7 @@ export async function readStack<C extends Contract>(
 }
 
 /** Runs a layer against upstream stacks read through StackReferences (the layered wiring). */
-export async function runFromStacks<C extends Contract, U extends Upstream>(layer: Layer<C, U>, config: PlatformConfig): Promise<WiredContract<C>> {
+export async function runFromStacks<C extends Contract, U extends UpstreamContracts>(layer: Layer<C, U>, config: PlatformConfig): Promise<WiredContract<C>> {
     const upstream: Record<string, unknown> = {};
     for (const [name, contract] of Object.entries(layer.upstream) as [LayerName, Contract][]) {
         upstream[name] = await readStack(name, contract, config.organization, config.env);

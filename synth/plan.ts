@@ -42,4 +42,3 @@ export interface Plan {
     exceptions?: Record<string, string>;
     layers: LayerPlan[];
 }
-

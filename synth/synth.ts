@@ -4,6 +4,7 @@ import { exceptionsOf } from "../lib/config/exceptions";
 import { projectOf, runFromStacks } from "../lib/layer";
 import { availableLayers, runInProcess } from "../lib/layers";
 import { PLAYS, runPlays } from "../plays";
+import { chartCheckNotice, charts } from "../plays/charts";
 import { formatProblem, type Play } from "../plays/play";
 import { MockEngine, SECRET, resolveOutputs } from "./engine";
 import type { LayerPlan, Plan, SynthMode } from "./plan";
@@ -94,5 +95,7 @@ export async function synthesize(
     const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, exceptions: exceptionsOf(config), layers: plans };
     const problems = runPlays(plan, plays);
     if (problems.length > 0) throw new SynthError(problems.map(formatProblem));
-    return { plan, warnings };
+    // A clone without ../shared/charts cannot check its charts: say so, never pass silently.
+    const skipped = plays.includes(charts) ? chartCheckNotice() : undefined;
+    return { plan, warnings: skipped ? [...warnings, skipped] : warnings };
 }

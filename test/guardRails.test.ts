@@ -176,8 +176,8 @@ describe("guard rails: refused early what the cloud or the API server would refu
         });
         it(`${env}: maxSurge and maxUnavailable both 0, one role in two access entries`, () => {
             assertRefused(problemsAfter(env, (e) => (app(e, 0).rollout = { maxSurge: 0, maxUnavailable: "0%" })), "platform:applications[0].rollout.maxSurge", /both 0/);
-            assertRefused(problemsAfter(env, (e) => ((e["platform:access"] as Entries).readOnly = ["arn:aws:iam::111122223333:role/platform-admin"])), "platform:access.readOnly[0]", /one access entry per IAM role/);
-            assertRefused(problemsAfter(env, (e) => ((e["platform:access"] as { teams: Entries[] }).teams[1].roleArn = "arn:aws:iam::111122223333:role/team-payments")), "platform:access.teams[1].roleArn", /team payments/);
+            assertRefused(problemsAfter(env, (e) => ((e["platform:access"] as Entries).readOnly = ["arn:aws:iam::111122223333:role/platform-admin"])), "platform:access.readOnly[0]", /one access entry per role/);
+            assertRefused(problemsAfter(env, (e) => ((e["platform:access"] as { teams: Entries[] }).teams[1].roleArn = "arn:aws:iam::111122223333:role/team-payments")), "platform:access.teams[1].roleArn", /access.teams\[0\].roleArn/);
         });
         it(`${env}: aws: tag keys, oversized tags, and an environment name that makes bad bucket names`, () => {
             assertRefused(problemsAfter(env, (e) => (e["platform:tags"] = { "aws:cloudformation:stack-name": "x" })), "platform:tags.aws:cloudformation", /reserved for AWS/);

@@ -4,11 +4,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { foreignApplicationImages } from "../lib/config/images";
+import { foreignApplicationImages } from "../lib/config/registries";
 import { parseConfig } from "../lib/config/load";
 import { CHART_IMAGES, CHART_UPSTREAMS, UPSTREAMS, type ImageCache } from "../lib/images";
 import { cachePullPolicy, lifecyclePolicy } from "../infra/cluster/imageCache";
-import { prewarmOf, prewarmScript } from "../synth/images";
+import { prewarmOf, prewarmScript } from "../synth/prewarm";
 import { synthesize, type Plan } from "../synth/synth";
 import { configWith, envConfig, problemsOf, entriesWith, layerOf, REPO_ROOT, resourcesOf, synthEnv, TEST_DAY } from "./helpers";
 

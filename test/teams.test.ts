@@ -8,7 +8,8 @@ import type { PlatformConfig } from "../lib/config/schema";
 import { MockEngine, type PlannedResource } from "../synth/engine";
 import { dedicatedPool } from "../lib/placement";
 import { LOCAL_DNS_ADDRESS } from "../lib/dns";
-import { EDIT_ROLE, LIMIT_RANGE_NAME, QUOTA_NAME, Team, VIEW_ROLE, readOnlyGroup, type ClusterNetwork } from "../workloads/team";
+import { EDIT_ROLE, LIMIT_RANGE_NAME, QUOTA_NAME, Team, VIEW_ROLE, type ClusterNetwork } from "../workloads/team";
+import { teamReadOnlyGroup } from "../lib/accessMappings";
 import { configWith, envConfig, problemsOf, entriesWith } from "./helpers";
 import { crdProblems, k8sProblems } from "./schemas";
 
@@ -33,6 +34,7 @@ async function planTeams(config: PlatformConfig): Promise<TeamPlan> {
                 team,
                 settings: teamSettingsOf(config.teams, team.name),
                 group: `team:${team.name}`,
+                readOnlyGroup: teamReadOnlyGroup(team.name),
                 nodeClassName: NODE_CLASS,
                 provider,
                 production: config.tier === "production",
@@ -120,7 +122,7 @@ describe("teams", () => {
                 const edit = named(prod, "RoleBinding", ns, EDIT_ROLE);
                 assert.deepEqual(edit.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `team:${team.name}` }]);
                 assert.deepEqual(edit.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: EDIT_ROLE });
-                assert.equal(named(prod, "RoleBinding", ns, VIEW_ROLE).subjects[0].name, readOnlyGroup(team.name));
+                assert.equal(named(prod, "RoleBinding", ns, VIEW_ROLE).subjects[0].name, teamReadOnlyGroup(team.name));
                 for (const role of [EDIT_ROLE, VIEW_ROLE]) {
                     const rules: Json[] = named(prod, "Role", ns, role).rules;
                     const resources = rules.flatMap((r) => r.resources);

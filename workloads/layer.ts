@@ -6,7 +6,7 @@ import { addonsContract } from "../addons/contract";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { teamSettingsOf } from "../lib/config/teams";
-import { foreignApplicationImages } from "../lib/config/images";
+import { foreignApplicationImages } from "../lib/config/registries";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Application } from "./application/component";
@@ -30,6 +30,7 @@ export const layer = defineLayer({
             team,
             settings: teamSettingsOf(c.teams, team.name),
             group: cluster.teamGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no group for team "${team.name}": deploy the cluster layer first`)),
+            readOnlyGroup: cluster.teamReadOnlyGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no read-only group for team "${team.name}": deploy the cluster layer first`)),
             nodeClassName: addons.nodeClassName,
             provider,
             production,

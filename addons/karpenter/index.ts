@@ -9,12 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessMappings } from "../../lib/accessMappings";
 import { managedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
 import { KARPENTER_REPOSITORY, type ChartPin } from "../../lib/versions";
-import type { AddonContext } from "../catalog";
+import type { AddonContext } from "../addon";
 import { HelmRelease } from "../helmRelease";
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, controllerValues, fargateProblem } from "./controller";
 import { CONTROLLER_POLICY_NAMES, controllerPolicies } from "./iam";
 import { InterruptionQueue } from "./interruption";
-import { DEFAULT_NODE_CLASS, DISCOVERY_TAG, ec2NodeClass, nodePool } from "../../lib/karpenterNodes";
+import { DEFAULT_NODE_CLASS, DISCOVERY_TAG, ec2NodeClass, nodePool, NODE_CLASS_API } from "../../lib/karpenterNodes";
 
 export * from "./controller";
 export * from "./iam";
@@ -135,7 +135,7 @@ export class Karpenter extends pulumi.ComponentResource {
             .apply(([profile, kmsKeyArn, podNetworkMode, prefixDelegation]) =>
                 ec2NodeClass(k, { clusterName: cluster, instanceProfile: profile, kmsKeyArn, podNetworkMode, prefixDelegation, tags }).spec);
         const nodeClass = new k8s.apiextensions.CustomResource(`${name}-karpenter-${DEFAULT_NODE_CLASS}`, {
-            apiVersion: "karpenter.k8s.aws/v1",
+            apiVersion: NODE_CLASS_API,
             kind: "EC2NodeClass",
             metadata: { name: DEFAULT_NODE_CLASS },
             spec,

@@ -1,15 +1,15 @@
 // The AWS Load Balancer Controller: the default ingress path. ALBs for Ingresses (IngressClass
 // `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
 // makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
+import { ALB_INGRESS_CLASS } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
-import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
+import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";
 
 export const LBC_NAMESPACE = "kube-system";
 export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
-export const ALB_INGRESS_CLASS = "alb";
 /** The controller's webhook port (chart `webhookBindPort`). */
 const WEBHOOK_PORT = 9443;
 
@@ -20,7 +20,7 @@ export interface LoadBalancerControllerSettings {
     production: boolean;
 }
 
-export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: Upstream) {
+export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: ValuesContext) {
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.webhook, WEBHOOK_PORT);
     // Without internet egress Shield, WAF and WAFv2 have no VPC endpoints: the controller must not call them.
     const edgeServices = up.egress !== "none";

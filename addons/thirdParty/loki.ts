@@ -7,10 +7,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
 import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy, bucketArn } from "../../lib/addons/loki";
-import type { Addon, AddonContext } from "../catalog";
+import type { Addon, AddonContext } from "../addon";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { addonRelease, AddonGroup, isProduction, type Upstream } from "./common";
+import { addonRelease, AddonGroup, isProduction, type ValuesContext } from "./common";
 
 export { LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy };
 /** The chart's gateway Service (release `loki`, `gateway.service.port` 80): where Grafana and the log collector reach Loki. */
@@ -83,7 +83,7 @@ export function collectorValues(lokiHost: string, scrape: boolean) {
     };
 }
 
-export function lokiValues(s: LokiSettings, up: Upstream) {
+export function lokiValues(s: LokiSettings, up: ValuesContext) {
     const pool = onAddonsPool();
     const persistence = { storageClass: GP3_CLASS };
     // Simple scalable in production: writes are replicated three times (a quorum of two survives a lost pod).

@@ -6,15 +6,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, serviceTrust, type PolicyDocument } from "../../lib/iam";
-import { cachedUpstreams, imageCacheOn } from "../../lib/config/images";
+import { cachedUpstreams, imageCacheOn } from "../../lib/config/registries";
 import type { PlatformConfig } from "../../lib/config/schema";
 import { clusterName } from "../../lib/naming";
-import { CREDENTIAL_KEYS, UPSTREAMS, ecrRegistry, type ImageCache as ImageCacheOutputs, type Upstream } from "../../lib/images";
+import { CREDENTIAL_KEYS, UPSTREAMS, ecrRegistry, type ImageCache as ImageCacheOutputs, type UpstreamRegistry } from "../../lib/images";
 
 export interface ImageCacheArgs {
     /** Root of the cached repositories: `<prefix>/<upstream prefix>/<repository>`. */
     prefix: string;
-    upstreams: Upstream[];
+    upstreams: UpstreamRegistry[];
     /** Secrets Manager ARNs by the config key that names them (`dockerHubCredentialArn`, `ghcrCredentialArn`). */
     credentials: Partial<Record<(typeof CREDENTIAL_KEYS)[keyof typeof CREDENTIAL_KEYS], string>>;
     untaggedExpiryDays: number;
@@ -25,7 +25,7 @@ export interface ImageCacheArgs {
 }
 
 /** `<root>/<upstream's prefix>`, the prefix of one rule. */
-export const rulePrefix = (root: string, upstream: Upstream): string => `${root}/${UPSTREAMS[upstream].prefix}`;
+export const rulePrefix = (root: string, upstream: UpstreamRegistry): string => `${root}/${UPSTREAMS[upstream].prefix}`;
 
 const repositories = (region: string, accountId: string, prefix: string) => `arn:aws:ecr:${region}:${accountId}:repository/${prefix}/*`;
 

@@ -7,7 +7,7 @@ import { defineLayer, deployedOutput } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
 import { networkContract } from "../network/contract";
-import { AccessMappings, configIdentities, teamGroup, type Identity } from "../../lib/accessMappings";
+import { AccessMappings, configIdentities, teamGroup, teamReadOnlyGroup, type Identity } from "../../lib/accessMappings";
 import { clusterContract } from "./contract";
 import { ControlPlane } from "./controlPlane";
 import { EksAddons } from "./eksAddons";
@@ -128,6 +128,7 @@ export const layer = defineLayer({
             podCidr: c.podNetwork.mode === "calico-overlay" ? pulumi.output(c.podNetwork.podCidr) : network.vpcCidr,
             serviceCidr: pulumi.output(c.serviceCidr),
             teamGroups: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, teamGroup(t.name)]))),
+            teamReadOnlyGroups: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, teamReadOnlyGroup(t.name)]))),
             imageCache: imageCache ? imageCache.cache : pulumi.output(undefined),
             imageCachePullPolicyArn: imageCache ? imageCache.pullPolicyArn : pulumi.output(undefined),
         };

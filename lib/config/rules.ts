@@ -4,9 +4,9 @@ import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
-import { applicationProblems } from "./applications";
+import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
-import { applicationImageProblems, imageCacheProblems } from "./images";
+import { applicationImageProblems, imageCacheProblems } from "./registries";
 import { GUARD_RULES } from "./guards";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
@@ -239,6 +239,23 @@ const nodePoolRequirements: Rule = ({ karpenter }) =>
         return problems;
     });
 
+/** A config path as the problems print it: `access.teams[0].roleArn`. */
+const keyOf = (path: (string | number)[]): string => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+
+/** EKS keeps one access entry per IAM principal: a role appears once in `platform:access`. */
+const oneEntryPerRole: Rule = ({ access }) => {
+    if (!access) return [];
+    const roles: { arn: string; path: (string | number)[] }[] = [
+        ...access.admins.map((arn, i) => ({ arn, path: ["access", "admins", i] })),
+        ...access.readOnly.map((arn, i) => ({ arn, path: ["access", "readOnly", i] })),
+        ...access.teams.flatMap((t, i) => [{ arn: t.roleArn, path: ["access", "teams", i, "roleArn"] }, ...t.readOnly.map((arn, j) => ({ arn, path: ["access", "teams", i, "readOnly", j] }))]),
+    ];
+    return roles.flatMap(({ arn, path }, i) => {
+        const first = roles.findIndex((r) => r.arn === arn);
+        return first < i ? [{ path, message: `"${arn}" is already platform:${keyOf(roles[first].path)}: EKS keeps one access entry per role, so give it one place` }] : [];
+    });
+};
+
 /** `platform:teams` sets guard rails for teams of `platform:access.teams` only, once each. */
 const knownTeams: Rule = ({ teams, access }) => {
     if (!teams || !access) return [];
@@ -266,7 +283,7 @@ const teamNodePools: Rule = ({ teams, karpenter }) =>
         return problems;
     });
 
-/** A private environment's image cache and application images (lib/config/images.ts). */
+/** A private environment's image cache and application images (lib/config/registries.ts). */
 const imageSources: Rule = (c, { env }) => {
     const egress = c.tier ? (c.egress ?? defaultEgress(c.tier)) : undefined;
     const clusterName = c.name && env ? `${c.name}-${env}` : undefined;
@@ -276,6 +293,6 @@ const imageSources: Rule = (c, { env }) => {
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems, imageSources,
+    karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, applicationProblems, imageSources,
     ...GUARD_RULES,
 ];

@@ -5,7 +5,7 @@ import { prefixLength } from "../cidr";
 import { addonsSchema, karpenterSchema } from "./addons";
 import { teamsSchema } from "./teams";
 import { applicationsSchema } from "./applications";
-import { chartsSchema, imageCacheSchema } from "./images";
+import { chartsSchema, imageCacheSchema } from "./registries";
 import { productionExceptionsSchema } from "./exceptions";
 import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
@@ -219,6 +219,7 @@ export const configSchema = z.strictObject({
                     name: dnsLabel.describe("Team name; its Kubernetes group is `team:<name>`."),
                     roleArn: roleArn.describe("The team's IAM role."),
                     namespaces: z.array(dnsLabel).min(1).describe("Namespaces the team edits."),
+                    readOnly: z.array(roleArn).default([]).describe("IAM roles that may read the team's namespaces (its view Role, never Secrets); their Kubernetes group is `team:<name>:read-only`."),
                 }))
                 .default([])
                 .describe("Team roles, each with edit rights in its namespaces."),

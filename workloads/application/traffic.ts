@@ -1,15 +1,12 @@
 // How traffic reaches an application: its Service (ClusterIP, headless for a stateful set, or an
 // NLB through the load balancer controller) and its ALB Ingress.
 import type { ApplicationSpec } from "../../lib/config/applications";
+import { nlbAnnotations } from "../../lib/loadBalancers";
 import { appPort, fail, metadataOf, selectorLabels, type BuildContext, type IngressObject, type ServiceObject } from "./manifest";
 import { probesOf } from "./pod";
 
 /** The load balancer controller's internal NLB with ip targets (pods directly, no node ports). */
-export const NLB_ANNOTATIONS = {
-    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-} as const;
+export const NLB_ANNOTATIONS = nlbAnnotations("internal");
 
 export function serviceManifest(app: ApplicationSpec): ServiceObject {
     const nlb = app.service.type === "nlb";

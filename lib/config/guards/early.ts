@@ -1,6 +1,6 @@
 // What the cloud or the API server would refuse part-way through a deploy, refused before anything
 // is registered: cron schedules and time zones, Karpenter disruption budgets (the NodePool CRD),
-// rollouts that cannot progress, one IAM role in two access entries, AWS tag rules, and an
+// rollouts that cannot progress, AWS tag rules, and an
 // environment name that makes the platform's S3 bucket names invalid.
 import type { GuardContext, PartialConfig, Problem } from "./types";
 
@@ -95,21 +95,7 @@ const rolloutProgresses = ({ applications }: PartialConfig): Problem[] =>
             ? [{ path: ["applications", i, "rollout", "maxSurge"], message: `team ${app.team}: maxSurge and maxUnavailable are both 0, which the API server refuses (the rollout could never replace a pod)` }]
             : []);
 
-// --- access entries ---
-
-/** EKS takes one access entry per IAM principal: a role in two lists fails the second CreateAccessEntry. */
-const oneEntryPerRole = ({ access }: PartialConfig): Problem[] => {
-    if (!access) return [];
-    const entries: { arn: string; path: (string | number)[]; what: string }[] = [
-        ...access.admins.map((arn, i) => ({ arn, path: ["access", "admins", i], what: "platform:access.admins" })),
-        ...access.readOnly.map((arn, i) => ({ arn, path: ["access", "readOnly", i], what: "platform:access.readOnly" })),
-        ...access.teams.map((t, i) => ({ arn: t.roleArn, path: ["access", "teams", i, "roleArn"], what: `team ${t.name}` })),
-    ];
-    return entries.flatMap((e, k) => {
-        const first = entries.findIndex((x) => x.arn === e.arn);
-        return first < k ? [{ path: e.path, message: `"${e.arn}" already has an access entry (${entries[first].what}): EKS allows one access entry per IAM role` }] : [];
-    });
-};
+// One IAM role in two access entries: oneEntryPerRole in rules.ts.
 
 // --- tags (AWS: key 1-128, value 0-256 characters, letters, digits, spaces and _ . : / = + - @; no aws: prefix) ---
 
@@ -157,4 +143,4 @@ const bucketNames = ({ name }: PartialConfig, { env }: GuardContext): Problem[] 
     return [];
 };
 
-export const EARLY_RULES = [applicationSchedules, budgetSchedules, rolloutProgresses, oneEntryPerRole, validTags, bucketNames];
+export const EARLY_RULES = [applicationSchedules, budgetSchedules, rolloutProgresses, validTags, bucketNames];

@@ -4,7 +4,7 @@
 // that looks like a credential travels in config: that lives in AWS Secrets Manager.
 import { ecrImageLocation } from "../../images";
 import { defaultEgress } from "../schema";
-import { imageCacheOn } from "../images";
+import { imageCacheOn } from "../registries";
 import type { PartialConfig, Problem } from "./types";
 
 type Path = (string | number)[];

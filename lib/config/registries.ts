@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { bool, int } from "./fields";
 import type { Problem } from "./problem";
-import { CHART_UPSTREAMS, CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, ecrImageLocation, type Upstream } from "../images";
+import { CHART_UPSTREAMS, CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, ecrImageLocation, type UpstreamRegistry } from "../images";
 
 /** ECR requires the credential of a pull-through cache rule to be a Secrets Manager secret named `ecr-pullthroughcache/...` (API PullThroughCacheRule.credentialArn). */
 const PULL_THROUGH_SECRET = /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+$/;
@@ -31,7 +31,7 @@ export const imageCacheSchema = z
             .optional()
             .describe("Root of the cached repositories (`<prefix>/<upstream>/...`). Default: the cluster name `<name>-<stack>`."),
         extraUpstreams: z
-            .array(z.enum(UPSTREAM_NAMES as [Upstream, ...Upstream[]], { error: (iss) => `${JSON.stringify(iss.input)} is not a registry ECR caches here (${UPSTREAM_NAMES.join(", ")})` }))
+            .array(z.enum(UPSTREAM_NAMES as [UpstreamRegistry, ...UpstreamRegistry[]], { error: (iss) => `${JSON.stringify(iss.input)} is not a registry ECR caches here (${UPSTREAM_NAMES.join(", ")})` }))
             .default([])
             .describe(`Registries to cache beyond those the platform's charts use (${CHART_UPSTREAMS.join(", ")}), for applications' images.`),
         dockerHubCredentialArn: credentialArn("Docker Hub").optional(),
@@ -65,7 +65,7 @@ export interface ImagesInput {
 export const imageCacheOn = (cache: Pick<ImageCacheConfig, "enabled">, egress: string): boolean => cache.enabled ?? egress === "none";
 
 /** The upstreams the cache serves: those of the platform's charts, and the config's extra ones. */
-export const cachedUpstreams = (cache: Pick<ImageCacheConfig, "extraUpstreams">): Upstream[] =>
+export const cachedUpstreams = (cache: Pick<ImageCacheConfig, "extraUpstreams">): UpstreamRegistry[] =>
     UPSTREAM_NAMES.filter((u) => CHART_UPSTREAMS.includes(u) || cache.extraUpstreams.includes(u));
 
 /** The cache's rules need a credential for each upstream that requires one; the prefix fits ECR's limit. */
