@@ -20,7 +20,6 @@ export const productionExceptionsSchema = z
 
 export type ProductionExceptions = z.output<typeof productionExceptionsSchema>;
 
-
 /** The reasons of a config's production exceptions, as the plan and the policy stacks carry them. */
 export const exceptionsOf = (c: { productionExceptions: ProductionExceptions }): Record<string, string> =>
     Object.fromEntries(Object.entries(c.productionExceptions).flatMap(([k, v]) => (v ? [[k, v.reason]] : [])));

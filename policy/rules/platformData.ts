@@ -26,10 +26,10 @@ export const efsPlatformKey = rule(
             const problem = !isTrue(r.props.encrypted)
                 ? "not encrypted"
                 : key === undefined
-                  ? "encrypted with the AWS-managed key: give it the platform's KMS key (kmsKeyId)"
-                  : !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(key)
-                    ? `kmsKeyId ${key} is not a customer-managed key ARN`
-                    : undefined;
+                    ? "encrypted with the AWS-managed key: give it the platform's KMS key (kmsKeyId)"
+                    : !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(key)
+                            ? `kmsKeyId ${key} is not a customer-managed key ARN`
+                            : undefined;
             return verdict(r, problem, `encrypted with ${key}`);
         }),
 );
