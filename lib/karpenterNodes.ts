@@ -15,7 +15,7 @@ export const NODE_POOL_TYPE = `kubernetes:${NODE_POOL_API}:NodePool`;
 export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
 /** The one node class every pool of the platform uses. */
 export const DEFAULT_NODE_CLASS = "default";
-/** Subnets (network layer) and the cluster security group (this component) carry it. */
+/** The private subnets (network layer) carry it. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /** Pods per node when nothing limits them more: Kubernetes' default, and what the overlay and prefix delegation are sized for. */
@@ -33,7 +33,7 @@ export interface EC2NodeClassSpec {
     amiSelectorTerms: { alias: string }[];
     instanceProfile: string;
     subnetSelectorTerms: { tags: Record<string, string> }[];
-    securityGroupSelectorTerms: { tags: Record<string, string> }[];
+    securityGroupSelectorTerms: { id: string }[];
     blockDeviceMappings: { deviceName: string; ebs: Ebs }[];
     metadataOptions: { httpEndpoint: "enabled"; httpProtocolIPv6: "disabled"; httpPutResponseHopLimit: number; httpTokens: "required" };
     kubelet: { maxPods?: number; kubeReserved: Quantities; systemReserved: Quantities };
@@ -51,6 +51,12 @@ export interface Manifest<S> {
 export interface NodeClassContext {
     clusterName: string;
     instanceProfile: string;
+    /**
+     * The EKS-managed cluster security group: Karpenter's nodes carry it like managed nodes and
+     * Fargate pods, and it alone carries the `kubernetes.io/cluster/<name>` tag the load balancer
+     * controller looks for.
+     */
+    clusterSecurityGroupId: string;
     kmsKeyArn: string;
     podNetworkMode: PodNetworkMode;
     prefixDelegation: boolean;
@@ -85,7 +91,8 @@ export function ec2NodeClass(k: KarpenterConfig, ctx: NodeClassContext): Manifes
             // Never `role`: Karpenter would create the profile through IAM, which a private VPC cannot reach.
             instanceProfile: ctx.instanceProfile,
             subnetSelectorTerms: discovery,
-            securityGroupSelectorTerms: discovery,
+            // By id: no tag on a group EKS owns, and never another group that happens to carry the tag.
+            securityGroupSelectorTerms: [{ id: ctx.clusterSecurityGroupId }],
             // Bottlerocket's two volumes (both replace Karpenter's defaults); Karpenter puts the
             // kubelet's ephemeral storage on the data volume, /dev/xvdb.
             blockDeviceMappings: [

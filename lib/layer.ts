@@ -98,10 +98,19 @@ export async function runFromStacks<C extends Contract, U extends UpstreamContra
  * project the outputs are grouped by layer.
  */
 export async function deployedOutput(layer: LayerName, key: string, organization: string): Promise<unknown> {
+    return (await deployedOutputs(layer, [key], organization))[key];
+}
+
+/** Several outputs of this layer's own stack as last deployed, through one StackReference. */
+export async function deployedOutputs<K extends string>(layer: LayerName, keys: readonly K[], organization: string): Promise<Record<K, unknown>> {
     const project = pulumi.getProject();
     const ref = new pulumi.StackReference(`${layer}-deployed`, { name: `${organization}/${project}/${pulumi.getStack()}` });
     const single = project === "platform";
-    const details = await ref.getOutputDetails(single ? layer : key);
-    const value = details.value ?? details.secretValue;
-    return single ? (value as Record<string, unknown> | undefined)?.[key] : value;
+    const read = async (key: string): Promise<unknown> => {
+        const details = await ref.getOutputDetails(key);
+        return details.value ?? details.secretValue;
+    };
+    const group = single ? ((await read(layer)) as Record<string, unknown> | undefined) : undefined;
+    const values = await Promise.all(keys.map(async (key) => [key, single ? group?.[key] : await read(key)] as const));
+    return Object.fromEntries(values) as Record<K, unknown>;
 }

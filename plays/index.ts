@@ -6,12 +6,13 @@ import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
 import { charts } from "./charts";
 import { integrity } from "./integrity";
+import { reachability } from "./reachability";
 import { scheduling } from "./scheduling";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, scheduling, charts];
+export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, charts];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

@@ -4,6 +4,7 @@
 // call it has no fixture for.
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "./plan";
+import type { ModeledChild } from "./remoteComponents";
 import {
     ACCOUNT_ID,
     CALL_FIXTURES,
@@ -74,6 +75,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
     readonly ctx: FixtureContext;
     /** The stack being synthesized (`organization/project/stack`). */
     private current = "";
+    /** Children a fixture modeled for a remote component, until the component's URN is known. */
+    private readonly modeled = new Map<string, ModeledChild[]>();
 
     constructor(
         region: string,
@@ -93,7 +96,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
         }
         const fixture = this.resourceFixtures[args.type];
         if (fixture) {
-            const { id, state } = fixture(args, this.ctx);
+            const { id, state, children } = fixture(args, this.ctx);
+            if (children?.length) this.modeled.set(`${args.type}::${args.name}`, children);
             return { id: id ?? (args.custom ? `${args.name}-id` : undefined), state };
         }
         if (!args.custom) return { id: undefined, state: {} };
@@ -127,7 +131,10 @@ export class MockEngine implements pulumi.runtime.Mocks {
             }
             register(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
-                else if (resp) this.record(req, resp);
+                else if (resp) {
+                    this.record(req, resp);
+                    this.recordModeled(req.getType(), req.getName(), resp.getUrn(), req.getProtect());
+                }
                 cb(err, resp);
             });
         };
@@ -160,6 +167,47 @@ export class MockEngine implements pulumi.runtime.Mocks {
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
         });
+    }
+
+    /**
+     * A remote component's modeled children, beneath it (or beneath one another), with the ids and
+     * outputs the fixture gave them so references to them resolve; marked `modeled`.
+     */
+    private recordModeled(type: string, name: string, componentUrn: string, protect: boolean): void {
+        const key = `${type}::${name}`;
+        const children = this.modeled.get(key);
+        if (!children) return;
+        this.modeled.delete(key);
+        const [prefix, project] = componentUrn.split("::");
+        const urns = new Map<string, string>();
+        for (const c of children) {
+            const parentUrn = c.parent === undefined ? componentUrn : urns.get(c.parent);
+            if (!parentUrn) throw new Error(`${type} "${name}": modeled child ${c.name} names a parent ${c.parent} modeled after it`);
+            // As the mock monitor forms URNs: the parent's own type, then the child's.
+            const parentType = parentUrn.split("::")[2].split("$").pop();
+            const urn = `${prefix}::${project}::${parentType}$${c.type}::${c.name}`;
+            // Only a component can be a parent.
+            if (c.custom === false) urns.set(c.name, urn);
+            const inputs = readable(c.inputs) as Record<string, unknown>;
+            const outputs = changedFrom(inputs, readable(c.outputs ?? {}) as Record<string, unknown>);
+            this.resources.push({
+                urn,
+                type: c.type,
+                name: c.name,
+                parent: parentUrn,
+                dependsOn: [],
+                inputs: JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>,
+                custom: c.custom ?? true,
+                remote: false,
+                // Children inherit their parent's protect option.
+                protect,
+                retainOnDelete: false,
+                ...(c.id ? { id: c.id } : {}),
+                ...(Object.keys(outputs).length ? { outputs } : {}),
+                modeled: true,
+                modeledFrom: c.source,
+            });
+        }
     }
 
     private push(

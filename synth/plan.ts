@@ -19,6 +19,8 @@ export interface PlannedResource {
     outputs?: Record<string, unknown>;
     /** Registered by a fixture: a remote component's child as its real implementation creates it, or the cloud's doing. */
     modeled?: boolean;
+    /** Where a modeled object comes from: the upstream file and version, or `AWS: ...` for what the cloud creates. */
+    modeledFrom?: string;
 }
 
 export type SynthMode = "layered" | "single";

@@ -456,13 +456,14 @@ describe("config: Pulumi's config map (loadPulumiConfig)", () => {
 });
 
 describe("config: the environment files", () => {
-    it("Pulumi.dev.yaml loads: development with a single NAT gateway and a public endpoint", () => {
+    it("Pulumi.dev.yaml loads: development with a single NAT gateway and a private-only endpoint (reached from the tooling VPC and the VPN)", () => {
         const c = envConfig("dev");
         assert.equal(c.env, "dev");
         assert.equal(c.tier, "development");
         assert.equal(c.egress, "single-nat");
         assert.equal(c.vpcEndpoints.interface, false);
-        assert.deepEqual(c.endpoint.publicAccessCidrs, ["203.0.113.0/24"]);
+        assert.equal(c.endpoint.publicAccess, false);
+        assert.equal(c.endpoint.vpnGateway, "tgw-0a1b2c3d4e5f60718");
     });
 
     it("Pulumi.prod.yaml loads: production, fully private, calico overlay", () => {

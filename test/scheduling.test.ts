@@ -68,7 +68,8 @@ describe("plays/scheduling", () => {
     });
 
     it("refuses a node group whose taint no pod tolerates", async () => {
-        const plan = mutated(await synthEnv("prod"), (r) => r.type === "eks:index:ManagedNodeGroup", (r) => {
+        // The component and the aws.eks.NodeGroup modeled beneath it (what the play reads first).
+        const plan = mutated(await synthEnv("prod"), (r) => r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup", (r) => {
             r.inputs.taints = [{ key: "platform.acme.io/capacity", value: "fixed", effect: "NO_SCHEDULE" }];
         });
         assert.ok(messages(plan).some((m) => m.includes("node group acme-prod-fixed: no pod tolerates its taints")), messages(plan).join("\n"));

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { networkContract } from "../infra/network/contract";
@@ -74,7 +74,7 @@ describe("synth: the plan", () => {
 
     it("resources: dependencies follow the data flow (a peering route depends on its peering connection)", () => {
         const [pcx] = resourcesOf(dev, "network", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
-        const routes = resourcesOf(dev, "network", "aws:ec2/route:Route");
+        const routes = resourcesOf(dev, "network", "aws:ec2/route:Route").filter((r) => r.inputs.vpcPeeringConnectionId);
         assert.ok(routes.length > 0);
         for (const r of routes) {
             assert.ok(r.dependsOn.includes(pcx.urn), r.urn);
@@ -94,7 +94,7 @@ describe("synth: the plan", () => {
         for (const key of Object.keys(root.outputs)) assert.ok((LAYER_NAMES as readonly string[]).includes(key), key);
         assert.ok(networkContract.safeParse(root.outputs.network).success);
         assert.ok(root.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::platform::")));
-        assert.equal(resourcesOf(plan, "platform", "awsx:ec2:Vpc").length, 1);
+        assert.equal(resourcesOf(plan, "platform", "aws:ec2/vpc:Vpc").length, 1);
     });
 
     it("single and layered give the network layer the same outputs", async () => {
@@ -108,9 +108,9 @@ describe("synth: the mock engine fails loudly", () => {
         const engine = new MockEngine("eu-west-1", {}, CALL_FIXTURES);
         await engine.install("platform-network", "test", "organization");
         const err = await rejectionOf(
-            withUnhandledRejections(() => engine.run(async () => ({ vpcId: new awsx.ec2.Vpc("v", {}).vpcId }))),
+            withUnhandledRejections(() => engine.run(async () => ({ name: new eks.Cluster("v", {}).eksCluster.name }))),
         );
-        const message = 'no fixture for the remote component awsx:ec2:Vpc ("v"): add one to synth/fixtures.ts';
+        const message = 'no fixture for the remote component eks:index:Cluster ("v"): add one to synth/fixtures.ts';
         assert.ok(err.message.includes(message), err.message);
         assert.ok(engine.errors.includes(message), engine.errors.join("\n"));
     });

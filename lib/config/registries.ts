@@ -37,6 +37,9 @@ export const imageCacheSchema = z
         dockerHubCredentialArn: credentialArn("Docker Hub").optional(),
         ghcrCredentialArn: credentialArn("GitHub Container Registry").optional(),
         untaggedExpiryDays: int(1, 365).default(7).describe("Cached images without a tag expire after this many days."),
+        manageRegistryScanning: bool()
+            .default(false)
+            .describe("Set the registry's scanning configuration (basic scan on push of the cached repositories). Off by default: it replaces the account's whole scanning configuration in the region (it can turn ENHANCED into BASIC, and two environments in one account overwrite each other), and the provider cannot read the current one to merge with it."),
     })
     .prefault({})
     .describe("ECR pull-through cache of the upstream registries (private environments): every image of the platform is pulled through the account's ECR.");

@@ -138,6 +138,36 @@ const endpointAccess: Rule = ({ endpoint, tier }) => {
         }));
 };
 
+/**
+ * The deploy role's access entry is EKS's (the creator's): listing it again fails with
+ * ResourceInUseException. Peer-side routes only where the platform can write them; a VPN gateway
+ * only with the CIDRs it routes.
+ */
+const accessAndRoutes: Rule = ({ access, peerings, endpoint }) => {
+    const problems: Problem[] = [];
+    const deployRole = access?.deployRole;
+    if (access && deployRole) {
+        const lists: [string, string[]][] = [["admins", access.admins], ["readOnly", access.readOnly], ["previewRoles", access.previewRoles]];
+        for (const [key, roles] of lists) {
+            roles.forEach((role, i) => {
+                if (role === deployRole) problems.push({ path: ["access", key, i], message: "is the deploy role, which EKS already makes the cluster's admin as its creator (a second access entry fails with ResourceInUseException)" });
+            });
+        }
+        access.teams.forEach((t, i) => {
+            if (t.roleArn === deployRole) problems.push({ path: ["access", "teams", i, "roleArn"], message: "is the deploy role, which EKS already makes the cluster's admin as its creator" });
+        });
+    }
+    (peerings ?? []).forEach((p, i) => {
+        if (p.peerOwnerId !== undefined && p.peerRouteTableIds.length > 0) {
+            problems.push({ path: ["peerings", i, "peerRouteTableIds"], message: `are in account ${p.peerOwnerId}, whose route tables the platform cannot write: its owner adds the route back (docs/runbooks/private-cluster-access.md)` });
+        }
+    });
+    if (endpoint?.vpnGateway && endpoint.vpnCidrs.length === 0) {
+        problems.push({ path: ["endpoint", "vpnGateway"], message: "routes nothing: list the VPN's CIDRs in endpoint.vpnCidrs" });
+    }
+    return problems;
+};
+
 /** Without egress, nodes reach ECR, STS, EKS and the rest only through interface endpoints. */
 const endpointsWithoutEgress: Rule = ({ egress, tier, vpcEndpoints }) => {
     if (!tier || !vpcEndpoints || vpcEndpoints.interface !== false) return [];
@@ -291,7 +321,7 @@ const imageSources: Rule = (c, { env }) => {
 };
 
 export const RULES: readonly Rule[] = [
-    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess,
+    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
     karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, applicationProblems, imageSources,
     ...GUARD_RULES,

@@ -77,6 +77,10 @@ const peering = z.strictObject({
         .optional()
         .describe("Account of the peer VPC; omit for this account."),
     peerRegion: z.string().optional().describe("Region of the peer VPC; omit for this region."),
+    peerRouteTableIds: z
+        .array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a route table id (rtb-...)` }))
+        .default([])
+        .describe("Route tables of the peer VPC that get the route back to this VPC (same account only; in another account its owner adds the route)."),
 });
 
 export const configSchema = z.strictObject({
@@ -159,6 +163,11 @@ export const configSchema = z.strictObject({
             publicAccess: bool().default(false).describe("Open the public API endpoint (the private one is always on)."),
             publicAccessCidrs: z.array(cidr("public API access")).default([]).describe("CIDRs allowed to the public endpoint; required when it is open."),
             vpnCidrs: z.array(cidr("VPN")).default([]).describe("VPN CIDRs allowed to the private endpoint."),
+            vpnGateway: z
+                .string()
+                .regex(/^(tgw|vgw)-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a transit gateway (tgw-...) or virtual private gateway (vgw-...) id` })
+                .optional()
+                .describe("Where the VPN reaches the VPC: a transit gateway (`tgw-...`, attached to the private subnets here) or a virtual private gateway (`vgw-...`, attached here). The private subnets route `vpnCidrs` back through it."),
         })
         .prefault({})
         .describe("Who reaches the Kubernetes API."),
@@ -212,6 +221,13 @@ export const configSchema = z.strictObject({
         .describe("Fargate logging (the aws-observability namespace and its aws-logging ConfigMap)."),
     access: z
         .strictObject({
+            deployRole: roleArn
+                .optional()
+                .describe("The IAM role `pulumi up` runs as (CI's deploy role). It creates the cluster, and EKS makes the creator a cluster admin (pulumi-eks always asks it to): its access entry is EKS's, so it is never listed in `admins`. A first deploy by another identity is refused."),
+            previewRoles: z
+                .array(roleArn)
+                .default([])
+                .describe("IAM roles that run `pulumi preview` (CI on pull requests): cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy), which a preview of Kubernetes resources reads."),
             admins: z.array(roleArn).default([]).describe("IAM roles with cluster admin."),
             readOnly: z.array(roleArn).default([]).describe("IAM roles with cluster-wide read-only access."),
             teams: z
