@@ -25,6 +25,7 @@ export function policyResource(r: PlannedResource, referenced?: Record<string, u
         retainOnDelete: r.retainOnDelete,
         parent: r.parent,
         dependencies: r.dependsOn,
+        modeled: r.modeled,
     };
 }
 

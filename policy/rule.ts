@@ -17,6 +17,8 @@ export interface PolicyResource {
     parent?: string;
     /** URNs this resource depends on (explicit `dependsOn`, parents' and inputs' dependencies). */
     dependencies: string[];
+    /** The synth modeled it (a remote component's child, or what AWS itself creates): not the platform's own inputs. */
+    modeled?: boolean;
 }
 
 export interface PolicyStack {

@@ -66,7 +66,8 @@ export const tagsValid = rule(
     },
     (stack): Finding[] =>
         stack.resources
-            .filter((r) => r.type.startsWith("aws:") && r.props.tags && typeof r.props.tags === "object")
+            // What AWS creates itself (modeled) carries AWS's own aws: tags.
+            .filter((r) => !r.modeled && r.type.startsWith("aws:") && r.props.tags && typeof r.props.tags === "object")
             .map((r) => {
                 const problems = Object.entries(asRecord(r.props.tags)).map(([k, v]) => {
                     const p = tagProblem(k, String(v));
