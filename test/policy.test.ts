@@ -318,11 +318,11 @@ const EXAMPLES: Record<string, Examples> = {
             layer(prod, "network"),
             // A reasoned exception lets production open what it excepts, and the report says so.
             withExceptions(changed(prod, "cluster", ofType(CLUSTER), (r) => Object.assign(r.props, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })), { publicEndpoint: "break-glass access while the VPN is rebuilt (OPS-1)" }),
-            withExceptions(changed(prod, "network", ofType("awsx:ec2:Vpc"), (r) => (r.props.natGateways = { strategy: "Single" })), { internetEgress: "the card processor is reachable only over the internet" }),
+            withExceptions(added(layer(prod, "network"), { type: "aws:ec2/natGateway:NatGateway", props: {} }), { internetEgress: "the card processor is reachable only over the internet" }),
         ],
         violating: () => [
             changed(prod, "cluster", ofType(CLUSTER), (r) => Object.assign(r.props, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })),
-            changed(prod, "network", ofType("awsx:ec2:Vpc"), (r) => (r.props.natGateways = { strategy: "OnePerAz" })),
+            added(layer(prod, "network"), { type: "aws:ec2/natGateway:NatGateway", props: {} }),
             added(layer(prod, "network"), { type: "aws:ec2/internetGateway:InternetGateway", props: {} }),
         ],
     },
@@ -361,7 +361,7 @@ const EXAMPLES: Record<string, Examples> = {
     "aws-tags-valid": {
         compliant: () => [layer(prod, "network"), layer(dev, "cluster")],
         violating: () => [
-            changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => (r.props.tags = { "aws:owner": "x" })),
+            changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => (r.props.tags = { ["k".repeat(129)]: "x" })),
             changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => (r.props.tags = { Owner: "x".repeat(257) })),
         ],
     },

@@ -60,16 +60,16 @@ export const bucketLogged = rule(
 export const tagsValid = rule(
     {
         id: "aws-tags-valid",
-        description: "Tags AWS accepts: no key starting with aws:, keys up to 128 and values up to 256 characters, allowed characters only.",
+        description: "Tags AWS accepts: keys up to 128 and values up to 256 characters, allowed characters only (aws: keys are AWS's own; platform:tags refuses them).",
         severity: "mandatory",
         reference: "AWS General Reference: tagging AWS resources (tag naming limits and requirements)",
     },
     (stack): Finding[] =>
         stack.resources
-            // What AWS creates itself (modeled) carries AWS's own aws: tags.
-            .filter((r) => !r.modeled && r.type.startsWith("aws:") && r.props.tags && typeof r.props.tags === "object")
+            .filter((r) => r.type.startsWith("aws:") && r.props.tags && typeof r.props.tags === "object")
             .map((r) => {
-                const problems = Object.entries(asRecord(r.props.tags)).map(([k, v]) => {
+                // aws: keys are AWS's own (the EKS cluster security group carries aws:eks:cluster-name); the config refuses them in platform:tags.
+                const problems = Object.entries(asRecord(r.props.tags)).filter(([k]) => !/^aws:/i.test(k)).map(([k, v]) => {
                     const p = tagProblem(k, String(v));
                     return p && `${k.slice(0, 40)}: ${p}`;
                 }).filter(Boolean);

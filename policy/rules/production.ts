@@ -30,9 +30,12 @@ export const productionPromise = rule(
             if (strategy === "None") return verdict(r, undefined, "no NAT gateways");
             return verdict(r, egressReason ? undefined : `NAT gateways (${strategy}) give production internet egress without platform:productionExceptions.internetEgress`, `EXCEPTION internet egress: ${egressReason}`);
         });
-        const gateways = ofType(stack, ...INTERNET_TYPES).map((r) =>
+        const gatewayList = ofType(stack, ...INTERNET_TYPES);
+        // A VPC of the stack: without gateways it has no way to the internet.
+        const plainVpcs = gatewayList.length ? [] : ofType(stack, "aws:ec2/vpc:Vpc").map((r) => verdict(r, undefined, "no NAT or internet gateway"));
+        const gateways = gatewayList.map((r) =>
             verdict(r, egressReason ? undefined : `a ${r.type.split(":").pop()} in production without platform:productionExceptions.internetEgress`, `EXCEPTION internet egress: ${egressReason}`));
-        return [...clusters, ...vpcs, ...gateways];
+        return [...clusters, ...vpcs, ...plainVpcs, ...gateways];
     },
 );
 
