@@ -19,6 +19,8 @@ export interface AddonContext {
     provider: k8s.Provider;
     /** Where charts and images come from (chart mirror, image cache). */
     sources: Sources;
+    /** The access-log bucket (load balancers, S3 server access logs), once it accepts logs. */
+    accessLogBucket: pulumi.Output<string>;
     tags: Record<string, string>;
 }
 

@@ -16,7 +16,10 @@ interface Crd {
     spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: object } }[] };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+/** CRD patterns are Go (RE2) expressions: an inline `(?i)` is JavaScript's `i` flag. */
+const goRegExp = (pattern: string, flags?: string): RegExp =>
+    pattern.includes("(?i)") ? new RegExp(pattern.replace(/\(\?i\)/g, ""), `${flags ?? ""}i`) : new RegExp(pattern, flags);
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: Object.assign(goRegExp, { code: "new RegExp" }) } });
 const validators = new Map<string, ValidateFunction>();
 const loaded = new Set<string>();
 

@@ -4,15 +4,17 @@
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
+import { admission } from "./admission";
 import { charts } from "./charts";
 import { integrity } from "./integrity";
 import { reachability } from "./reachability";
 import { scheduling } from "./scheduling";
+import { traffic } from "./traffic";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, charts];
+export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, charts, admission, traffic];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

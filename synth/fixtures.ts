@@ -116,4 +116,12 @@ export const CALL_FIXTURES: Record<string, CallFixture> = {
         const id = fakeId("rtb", String(inputs.subnetId));
         return { id, routeTableId: id, subnetId: inputs.subnetId, routes: [], associations: [], tags: {} };
     },
+    // An AWS-managed prefix list by name: the S3 gateway endpoint's public ranges (modeled on eu-west-1's).
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => {
+        const name = String(inputs.name);
+        if (!/^com\.amazonaws\.[a-z0-9-]+\.s3$/.test(name)) throw new Error(`no fixture for the managed prefix list ${name}`);
+        const id = fakeId("pl", name);
+        const entries = ["3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17", "54.231.128.0/19"].map((cidr) => ({ cidr, description: "" }));
+        return { id, name, arn: `arn:aws:ec2:${name.split(".")[2]}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: entries.length, ownerId: "AWS", entries, tags: {}, version: 1 };
+    },
 };

@@ -128,7 +128,8 @@ describe("third-party add-ons", () => {
                 assert.equal(v.ingressClass, "alb");
                 assert.equal(v.createIngressClassResource, true);
                 assert.deepEqual(v.ingressClassConfig, { default: true });
-                assert.equal(v.defaultTargetType, "ip", "Fargate pods can only be ip targets");
+                // Targets follow the pod network: VPC pod addresses (dev) are ip targets; on the Calico overlay (prod) the nodes are.
+                assert.equal(v.defaultTargetType, env === "dev" ? "ip" : "instance", "targets follow the pod network");
                 assert.equal(v.enableServiceMutatorWebhook, true, "Services of type LoadBalancer become NLBs");
                 assert.equal(layerOf(plans[env], "addons").outputs.defaultIngressClass, "alb");
             }

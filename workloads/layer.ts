@@ -1,5 +1,6 @@
 // Layer 4, the workloads: a Team (namespaces with guard rails, RBAC, network policies, an optional
 // own node pool) per team of `platform:access.teams`, and the applications of `platform:applications`.
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { addonsContract } from "../addons/contract";
@@ -10,6 +11,7 @@ import { foreignApplicationImages } from "../lib/config/registries";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Application } from "./application/component";
+import type { AwsReach } from "./application/manifest";
 import { workloadsContract } from "./contract";
 import { Team } from "./team";
 
@@ -38,6 +40,17 @@ export const layer = defineLayer({
             network: networkCidrs,
         })]));
 
+        // How pods reach AWS: the network layer's endpoints, or its NAT; S3 through the gateway endpoint's ranges.
+        const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${c.region}.s3` });
+        const awsReach = pulumi.all([network.interfaceEndpoints, network.privateSubnetCidrs, network.egress, s3PrefixList.entries]).apply(
+            ([interfaceEndpoints, privateSubnetCidrs, egress, entries]): AwsReach => ({
+                interfaceEndpoints,
+                privateSubnetCidrs,
+                internet: egress !== "none",
+                s3Cidrs: entries.map((e) => e.cidr),
+            }),
+        );
+
         for (const app of c.applications) {
             const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
             new Application(`${name}-${app.namespace}-${app.name}`, {
@@ -47,6 +60,9 @@ export const layer = defineLayer({
                 placement: team.placement,
                 provider,
                 production,
+                podNetwork: c.podNetwork.mode,
+                monitoring: c.addons.monitoring.enabled,
+                awsReach,
                 tags,
             }, { dependsOn: [team] });
         }

@@ -6,6 +6,7 @@ import { ALB_INGRESS_CLASS } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
+import { ACCESS_LOG_PREFIXES } from "../accessLogs";
 import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";
 
 export const LBC_NAMESPACE = "kube-system";
@@ -18,6 +19,8 @@ export interface LoadBalancerControllerSettings {
     region: string;
     replicas: number;
     production: boolean;
+    /** ALBs of the `alb` class log their requests here (under `alb/`). */
+    accessLogBucket: string;
 }
 
 export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: ValuesContext) {
@@ -36,7 +39,20 @@ export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, 
         ingressClass: ALB_INGRESS_CLASS,
         createIngressClassResource: true,
         ingressClassConfig: { default: true },
-        defaultTargetType: "ip",
+        // Every ALB of the class logs its requests (the IngressClass references these parameters).
+        ingressClassParams: {
+            create: true,
+            name: ALB_INGRESS_CLASS,
+            spec: {
+                loadBalancerAttributes: [
+                    { key: "access_logs.s3.enabled", value: "true" },
+                    { key: "access_logs.s3.bucket", value: s.accessLogBucket },
+                    { key: "access_logs.s3.prefix", value: ACCESS_LOG_PREFIXES.alb },
+                ],
+            },
+        },
+        // Overlay pod addresses are not routable from a load balancer: targets are nodes there.
+        defaultTargetType: up.podNetworkMode === "vpc-cni" ? "ip" : "instance",
         enableServiceMutatorWebhook: true,
         enableShield: edgeServices,
         enableWaf: edgeServices,
@@ -58,6 +74,7 @@ export const loadBalancerController: Addon = {
             namespace: LBC_NAMESPACE,
             serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, compute: "ec2", policy: LOAD_BALANCER_CONTROLLER_POLICY },
             values: (up) =>
-                loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx) }, up),
+                ctx.accessLogBucket.apply((accessLogBucket) =>
+                    loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx), accessLogBucket }, up)),
         }, opts),
 };

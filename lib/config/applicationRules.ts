@@ -21,6 +21,7 @@ export interface ApplicationsInput {
     access?: { teams: { name: string; namespaces: string[] }[] };
     karpenter?: { nodePools: { name: string }[] };
     teams?: { name: string; nodePool?: unknown }[];
+    tier?: string;
 }
 
 type AppRule = (app: ApplicationSpec, at: (key: string) => (string | number)[], c: ApplicationsInput) => Problem[];
@@ -87,7 +88,16 @@ const portsSet: AppRule = (app, at) => {
     return problems;
 };
 
-const APP_RULES: readonly AppRule[] = [ownedByTeam, fitsKind, requestsWithinLimits, autoscalingRange, partitionInRange, dedicatedInstanceType, portsSet];
+/** Production serves over TLS: an ingress without a certificate needs a stated reason. */
+const productionTls: AppRule = (app, at, c) =>
+    c.tier === "production" && app.ingress && !app.ingress.certificateArn && !app.ingress.plainHttpReason
+        ? [{ path: [...at("ingress"), "certificateArn"], message: "is required in production (an HTTPS listener with HTTP redirected), or set ingress.plainHttpReason to say why this ingress serves plain HTTP" }]
+        : [];
+
+const tlsOnNlb: AppRule = (app, at) =>
+    app.service.certificateArn && app.service.type !== "nlb" ? [{ path: [...at("service"), "certificateArn"], message: "is a setting of an nlb service only" }] : [];
+
+const APP_RULES: readonly AppRule[] = [productionTls, tlsOnNlb, ownedByTeam, fitsKind, requestsWithinLimits, autoscalingRange, partitionInRange, dedicatedInstanceType, portsSet];
 
 /** Cross-field rules of `platform:applications` (see RULES in rules.ts). */
 export function applicationProblems(c: ApplicationsInput): Problem[] {

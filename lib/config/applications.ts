@@ -75,6 +75,8 @@ const secretName = z.string().regex(/^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:
 
 const priorityClassName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a PriorityClass name` });
 
+const certificateArn = z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an ACM certificate ARN` });
+
 export const applicationSchema = z.strictObject({
     name: dnsLabel.describe("Application name: the name of its workload, service account and every other object."),
     team: dnsLabel.describe("The owning team (one of `platform:access.teams`)."),
@@ -112,11 +114,19 @@ export const applicationSchema = z.strictObject({
         .prefault({})
         .describe("RollingUpdate of a `service`."),
     service: z
-        .strictObject({ type: oneOf(SERVICE_TYPES).default("ClusterIP").describe("`ClusterIP`, or an internal `nlb` (load balancer controller, ip targets).") })
+        .strictObject({
+            type: oneOf(SERVICE_TYPES).default("ClusterIP").describe("`ClusterIP`, or an internal `nlb` (load balancer controller; `ip` targets with VPC pod addresses, `instance` targets on the overlay)."),
+            certificateArn: certificateArn.optional().describe("`nlb`: an ACM certificate: the NLB terminates TLS on 443 (current TLS policy)."),
+        })
         .prefault({})
         .describe("The Service of a `service` or `stateful` application (stateful: headless)."),
     ingress: z
-        .strictObject({ host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a host name` }).describe("Host name."), path: path.default("/").describe("Path prefix.") })
+        .strictObject({
+            host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a host name` }).describe("Host name."),
+            path: path.default("/").describe("Path prefix."),
+            certificateArn: certificateArn.optional().describe("An ACM certificate of the host: HTTPS listener, HTTP redirected to HTTPS, current TLS policy."),
+            plainHttpReason: z.string().trim().min(1).optional().describe("Why this ingress serves plain HTTP (production refuses one without a certificate unless a reason is given)."),
+        })
         .optional()
         .describe("An internal ALB Ingress (ip targets) to a `service`."),
     storage: z
@@ -166,10 +176,21 @@ export const applicationSchema = z.strictObject({
         .default([])
         .describe("Secrets Manager secrets mounted as files (Secrets Store CSI driver), never environment variables."),
     secretsMountPath: path.default("/mnt/secrets").describe("Directory of the secret files."),
+    runAs: z
+        .strictObject({
+            user: int(1, 2147483647).default(65532).describe("The non-root user ID the container runs as (the image's own user when it has files that need it)."),
+            group: int(1, 2147483647).default(65532).describe("The group ID (also the group of the pod's volumes)."),
+        })
+        .prefault({})
+        .describe("The container's user: the image's documented non-root user, never root."),
+    writablePaths: z
+        .array(path)
+        .default([])
+        .describe("Directories the image writes to besides /tmp (each an emptyDir): the root filesystem is read-only."),
     metrics: z
         .strictObject({ port: port.describe("Metrics port."), path: path.default("/metrics").describe("Metrics path.") })
         .optional()
-        .describe("Prometheus scrape annotations."),
+        .describe("The metrics endpoint: a PodMonitor for Prometheus, and a network policy that lets Prometheus scrape it."),
     priorityClass: z
         .union([
             priorityClassName,

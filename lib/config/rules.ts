@@ -313,6 +313,22 @@ const teamNodePools: Rule = ({ teams, karpenter }) =>
         return problems;
     });
 
+/**
+ * A team's egress CIDRs have a route: inside the VPC, a peered VPC or the VPN, or anywhere when
+ * the environment has internet egress. A network policy opening a path with no route opens nothing.
+ */
+const teamEgressRoutable: Rule = ({ teams, tier, egress, vpcCidr, peerings, endpoint }) => {
+    if (!teams || !tier || !vpcCidr) return [];
+    if ((egress ?? defaultEgress(tier)) !== "none") return [];
+    const routed = [vpcCidr, ...(peerings ?? []).map((p) => p.peerCidr), ...(endpoint?.vpnCidrs ?? [])];
+    return teams.flatMap((t, i) =>
+        t.network.egressCidrs.flatMap((range, j): Problem[] =>
+            routed.some((r) => cidr.contains(r, range))
+                ? []
+                : [{ path: ["teams", i, "network", "egressCidrs", j], message: `${range} has no route: the environment has no internet egress (platform:egress none), and it is not inside the VPC (${vpcCidr}), a peered VPC or the VPN (${routed.slice(1).join(", ") || "none"})` }]),
+    );
+};
+
 /** A private environment's image cache and application images (lib/config/registries.ts). */
 const imageSources: Rule = (c, { env }) => {
     const egress = c.tier ? (c.egress ?? defaultEgress(c.tier)) : undefined;
@@ -323,6 +339,6 @@ const imageSources: Rule = (c, { env }) => {
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, applicationProblems, imageSources,
+    karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
     ...GUARD_RULES,
 ];
