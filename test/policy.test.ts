@@ -355,8 +355,12 @@ const EXAMPLES: Record<string, Examples> = {
         ],
     },
     "s3-bucket-access-logged": {
-        compliant: () => [added(layer(prod, "addons"), ...layer(prod, "addons").resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((b) => ({ type: "aws:s3/bucketLoggingV2:BucketLoggingV2", props: { bucket: b.props.bucket, targetBucket: "acme-prod-access-logs" } })))],
-        violating: () => [layer(prod, "addons")],
+        compliant: () => [layer(prod, "addons"), layer(dev, "addons")],
+        violating: () => {
+            const stack = layer(prod, "addons");
+            stack.resources = stack.resources.filter((r) => !r.type.startsWith("aws:s3/bucketLogging"));
+            return [stack];
+        },
     },
     "aws-tags-valid": {
         compliant: () => [layer(prod, "network"), layer(dev, "cluster")],

@@ -46,7 +46,7 @@ describe("policy pack", () => {
     it("finds no mandatory violation in any prod layer as a preview shows it", async () => {
         for (const { layer, stack } of stacksOfPlan(await synthEnv("prod"), true)) {
             const resources = asAnalyzerSees(stack.resources);
-            // Advisory policies warn without blocking (s3-bucket-access-logged: no bucket is logged yet).
+            // Advisory policies warn without blocking.
             for (const policy of POLICIES.filter((p) => p.enforcementLevel === "mandatory")) assert.deepEqual(run(policy, resources), [], `${layer}: ${policy.name}`);
         }
     });

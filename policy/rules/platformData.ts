@@ -41,8 +41,7 @@ export const bucketLogged = rule(
     {
         id: "s3-bucket-access-logged",
         description: "Every platform bucket has server access logging to a log bucket (log buckets themselves excepted).",
-        // Advisory until the platform has a log bucket: no bucket is logged today (see the issue-18 note).
-        severity: "advisory",
+        severity: "mandatory",
         reference: "CIS AWS Foundations Benchmark 2.1.x / AWS Security Hub S3.9 (S3 server access logging)",
     },
     (stack) => {
