@@ -25,6 +25,7 @@ export function policyResource(r: PlannedResource, referenced?: Record<string, u
         retainOnDelete: r.retainOnDelete,
         parent: r.parent,
         dependencies: r.dependsOn,
+        modeled: r.modeled,
     };
 }
 
@@ -33,7 +34,7 @@ export interface LayerStack {
     stack: PolicyStack;
 }
 
-export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()): LayerStack[] {
+export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), exceptions: Record<string, string> = plan.exceptions ?? {}): LayerStack[] {
     const outputsOf = new Map(plan.layers.map((l) => [l.project, l.outputs]));
     return plan.layers.map((layer) => ({
         layer: layer.name,
@@ -41,6 +42,7 @@ export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()
             environment: plan.environment,
             production,
             today,
+            exceptions,
             resources: layer.resources.map((r) => {
                 if (r.type !== "pulumi:pulumi:StackReference") return policyResource(r);
                 // `<organization>/<project>/<stack>`: an upstream layer, or this stack's own last deployment (none yet).

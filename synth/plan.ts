@@ -40,5 +40,7 @@ export interface Plan {
     tier: PlatformConfig["tier"];
     region: string;
     accountId: string;
+    /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress): the policy report shows them. */
+    exceptions?: Record<string, string>;
     layers: LayerPlan[];
 }

@@ -1,5 +1,6 @@
 // Offline synth: runs the layers under the mock engine, in order, and returns the plan.
 import type { PlatformConfig } from "../lib/config/schema";
+import { exceptionsOf } from "../lib/config/exceptions";
 import { projectOf, runFromStacks } from "../lib/layer";
 import { availableLayers, runInProcess } from "../lib/layers";
 import { PLAYS, runPlays } from "../plays";
@@ -97,7 +98,7 @@ export async function synthesize(
         }
         return result;
     });
-    const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, layers: plans };
+    const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, exceptions: exceptionsOf(config), layers: plans };
     const problems = runPlays(plan, plays);
     if (problems.length > 0) throw new SynthError(problems.map(formatProblem));
     // A clone without ../shared/charts cannot check its charts: say so, never pass silently.

@@ -209,7 +209,7 @@ describe("applications", () => {
         });
 
         it("production refuses a plain-HTTP ingress unless a reason is given", () => {
-            const prodEntries = (ingress: Record<string, unknown>) => ({ ...appEntries({ kind: "service", ingress }), "platform:tier": "production", "platform:egress": "single-nat" });
+            const prodEntries = (ingress: Record<string, unknown>) => ({ ...appEntries({ kind: "service", ingress }), "platform:tier": "production", "platform:egress": "single-nat", "platform:productionExceptions": { internetEgress: { reason: "a test of ingress rules where egress exists" } } });
             assert.match(problemsOf(prodEntries({ host: "api.acme.internal" })).join("\n"), /platform:applications\[0\]\.ingress\.certificateArn: is required in production/);
             assert.throws(() => problemsOf(prodEntries({ host: "api.acme.internal", plainHttpReason: "TLS ends at the service mesh sidecar" })), /expected the config to be rejected/);
             assert.throws(() => problemsOf(prodEntries({ host: "api.acme.internal", certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/4f1c2a9e-7b3d-4e8a-9c61-0d2e5f7a8b90" })), /expected the config to be rejected/);

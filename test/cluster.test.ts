@@ -363,9 +363,9 @@ describe("cluster layer", () => {
         });
 
         it("rejects a public endpoint open to 0.0.0.0/0 in prod", () => {
-            const problems = problemsOf({ ...envEntries("prod"), "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
+            const problems = problemsOf({ ...envEntries("prod"), "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } }, "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
             assert.deepEqual(problems, ['platform:endpoint.publicAccessCidrs[0]: "0.0.0.0/0" opens the API to the internet, which production never does']);
-            const halves = problemsOf({ ...envEntries("prod"), "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1", "198.51.100.0/24"] } });
+            const halves = problemsOf({ ...envEntries("prod"), "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } }, "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1", "198.51.100.0/24"] } });
             assert.deepEqual(halves, [
                 'platform:endpoint.publicAccessCidrs[0]: "0.0.0.0/1" opens the API to a large part of the internet (wider than /16), which production never does',
                 'platform:endpoint.publicAccessCidrs[1]: "128.0.0.0/1" opens the API to a large part of the internet (wider than /16), which production never does',

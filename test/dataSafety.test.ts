@@ -56,7 +56,10 @@ async function clusterResources(changes: Record<string, unknown>): Promise<Polic
 const IN_PLACE: Record<string, Record<string, unknown>> = {
     "a Kubernetes minor upgrade": { "platform:kubernetesVersion": "1.36" },
     "longer control-plane log retention": merged("platform:controlPlaneLogs", { retentionDays: 731 }),
-    "a restricted public endpoint": merged("platform:endpoint", { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }),
+    "a restricted public endpoint": {
+        ...merged("platform:endpoint", { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }),
+        "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } },
+    },
     "another tag": merged("platform:tags", { Owner: "platform-team" }),
     "another administrator": merged("platform:access", { admins: ["arn:aws:iam::111122223333:role/platform-admin", "arn:aws:iam::111122223333:role/break-glass"] }),
     "more CoreDNS replicas": merged("platform:coredns", { minReplicas: 4 }),
@@ -89,7 +92,7 @@ describe("data safety: a setting change does not replace the KMS key or the clus
     });
 
     it("a renamed resource is caught (a new platform name renames the key and the cluster)", async () => {
-        const after = await clusterResources({ "platform:name": "acme2" });
+        const after = await clusterResources({ "platform:name": "acme2", "platform:applications": [] });
         const found = replacements(base, after, ["aws:kms/key:Key", "eks:index:Cluster"]);
         assert.equal(found.length, 2);
         for (const f of found) assert.match(f.reason, /no longer in the plan/);

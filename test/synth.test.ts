@@ -281,7 +281,8 @@ describe("synth: the CLI (synth/cli.ts)", () => {
 
     it("a valid config: writes plan.json into --out/<env>, the env named by the file", () => {
         const file = path.join(tmp, "Pulumi.qa.yaml");
-        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), file);
+        // The dev file under another name: its teams' secrets and buckets follow the environment's name.
+        fs.writeFileSync(file, fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8").replaceAll("dev/", "qa/").replaceAll("acme-dev-", "acme-qa-"));
         const out = path.join(tmp, "out");
         const result = cli("--config", file, "--out", out);
         assert.equal(result.status, 0, result.stderr);

@@ -85,6 +85,7 @@ describe("plays: traffic", () => {
             ...baseEntries(),
             "platform:tier": "production",
             "platform:egress": egress,
+            ...(egress === "none" ? {} : { "platform:productionExceptions": { internetEgress: { reason: "the card processor is reachable only over the internet" } } }),
             "platform:peerings": [{ name: "tooling", peerVpcId: "vpc-0a1b2c3d4e5f60718", peerCidr: "10.100.0.0/16" }],
             "platform:access": { teams: [{ name: "payments", roleArn: "arn:aws:iam::111122223333:role/team-payments", namespaces: ["payments"] }] },
             "platform:teams": [{ name: "payments", network: { egressCidrs: cidrs } }],

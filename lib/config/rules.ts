@@ -8,6 +8,7 @@ import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
 import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
 import { applicationImageProblems, foreignAccountProblems, imageCacheProblems } from "./registries";
+import { GUARD_RULES } from "./guards";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
@@ -362,4 +363,5 @@ export const RULES: readonly Rule[] = [
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
     karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
     requiredAddons, applicationAddons, accountPinned,
+    ...GUARD_RULES,
 ];

@@ -6,6 +6,7 @@ import { addonsSchema, karpenterSchema } from "./addons";
 import { teamsSchema } from "./teams";
 import { applicationsSchema } from "./applications";
 import { chartsSchema, imageCacheSchema } from "./registries";
+import { productionExceptionsSchema } from "./exceptions";
 import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
@@ -100,6 +101,7 @@ export const configSchema = z.strictObject({
     tier: oneOf(TIERS).describe(
         "`production` turns on the strict defaults: no internet egress, deletion protection, retained volumes.",
     ),
+    productionExceptions: productionExceptionsSchema,
     organization: z
         .string()
         .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)

@@ -5,5 +5,10 @@ import { DATA_SAFETY_RULES } from "./dataSafety";
 import { IAM_RULES } from "./iam";
 import { KUBERNETES_RULES } from "./kubernetes";
 import { NODE_RULES } from "./nodes";
+import { IAM_EFFECT_RULES } from "./iamEffect";
+import { PRODUCTION_RULES } from "./production";
+import { PLATFORM_DATA_RULES } from "./platformData";
 
-export const RULES: readonly Rule[] = [...CLUSTER_RULES, ...NODE_RULES, ...IAM_RULES, ...KUBERNETES_RULES, ...DATA_SAFETY_RULES];
+export const RULES: readonly Rule[] = [
+    ...CLUSTER_RULES, ...PRODUCTION_RULES, ...NODE_RULES, ...IAM_RULES, ...IAM_EFFECT_RULES, ...KUBERNETES_RULES, ...DATA_SAFETY_RULES, ...PLATFORM_DATA_RULES,
+];
