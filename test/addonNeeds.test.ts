@@ -56,7 +56,7 @@ describe("config rule requiredAddons: an add-on's required add-ons are enabled",
 
 describe("config rule applicationAddons: what an application asks for has its add-on", () => {
     it("secrets without the Secrets Store CSI driver", () => {
-        const problems = problemsOf(entries({ secretsStore: off }, [app({ secrets: [{ name: "db", secretsManagerName: "dev/shop/db" }] })]));
+        const problems = problemsOf(entries({ secretsStore: off }, [app({ secrets: [{ name: "db", secretsManagerName: "test/shop/db" }] })]));
         assert.deepEqual(problems, ["platform:applications[0].secrets: are mounted by the Secrets Store CSI driver, which is not installed (enable platform:addons.secretsStore or drop the secrets)"]);
     });
 
