@@ -1,6 +1,8 @@
 // Shared test helpers: config entries, config errors, the synth of an environment file.
 import { strict as assert } from "assert";
 import * as path from "path";
+import type { Command } from "commander";
+import { runCommand, type Io } from "../lib/commandLine";
 import { ConfigError, loadConfigFile, parseConfig } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
 import type { PlatformConfig } from "../lib/config/schema";
@@ -90,4 +92,25 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
         return err;
     }
     return assert.fail("expected a rejection");
+}
+
+/** What a CLI run printed and returned, as a process would: its exit status, stdout and stderr. */
+export interface CliRun {
+    status: number;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * Runs a CLI command (`synthCommand`, `policyCommand`, ...) in this process on `argv`, its output
+ * captured line by line as the terminal would print it. Tests of what a command does use this; only
+ * tests of the process boundary itself (entry, exit code, compiled build) start a process.
+ */
+export async function runCli(make: (io: Io) => Command, argv: string[]): Promise<CliRun> {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const line = (to: string[]) => (text: string) => to.push(text.endsWith("\n") ? text : `${text}\n`);
+    const io: Io = { out: line(stdout), err: line(stderr) };
+    const status = await runCommand(make(io), argv, io);
+    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
 }
