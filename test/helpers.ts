@@ -7,7 +7,7 @@ import { ConfigError, loadConfigFile, parseConfig } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
 import type { PlatformConfig } from "../lib/config/schema";
 import type { PlannedResource } from "../synth/engine";
-import { synthesize, type Plan } from "../synth/synth";
+import { synthesize, type Plan, type SynthMode, type SynthResult } from "../synth/synth";
 
 export { REPO_ROOT };
 
@@ -59,12 +59,18 @@ export function envConfig(env: string): PlatformConfig {
     return loadConfigFile(path.join(REPO_ROOT, `Pulumi.${env}.yaml`));
 }
 
-const plans = new Map<string, Promise<Plan>>();
+const results = new Map<string, Promise<SynthResult>>();
 
-/** The layered plan of a `Pulumi.<env>.yaml` of the repository, synthesized once per test run (treat it as read-only). */
-export function synthEnv(env: string): Promise<Plan> {
-    if (!plans.has(env)) plans.set(env, synthesize(envConfig(env)).then((r) => r.plan));
-    return plans.get(env) as Promise<Plan>;
+/** The synth (plan and warnings) of a `Pulumi.<env>.yaml` of the repository, once per test process (treat it as read-only). */
+export function synthEnvResult(env: string, mode: SynthMode = "layered"): Promise<SynthResult> {
+    const key = `${env}|${mode}`;
+    if (!results.has(key)) results.set(key, synthesize(envConfig(env), mode));
+    return results.get(key) as Promise<SynthResult>;
+}
+
+/** The plan of a `Pulumi.<env>.yaml` of the repository (layered unless asked), synthesized once per test process (treat it as read-only). */
+export function synthEnv(env: string, mode: SynthMode = "layered"): Promise<Plan> {
+    return synthEnvResult(env, mode).then((r) => r.plan);
 }
 
 export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {

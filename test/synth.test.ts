@@ -99,7 +99,7 @@ describe("synth: the plan", () => {
     });
 
     it("single and layered give the network layer the same outputs", async () => {
-        const { plan } = await synthesize(envConfig("dev"), "single");
+        const plan = await synthEnv("dev", "single");
         assert.deepEqual(layerOf(plan, "platform").outputs.network, layerOf(dev, "network").outputs);
     });
 });
