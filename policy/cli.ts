@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     try {
         const config = loadConfigFile(file);
         const { plan } = await synthesize(config, values.single ? "single" : "layered");
-        const report = evaluate(env, stacksOfPlan(plan, config.tier === "production"));
+        const report = evaluate(env, stacksOfPlan(plan, config.tier === "production", new Date(), config.serviceLinkedRoles));
         console.log(formatReport(report, values.violations));
         return violations(report, "mandatory").length ? 1 : 0;
     } catch (err) {

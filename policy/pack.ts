@@ -16,12 +16,21 @@ export const stackOfUrn = (urn: string): string => urn.split("::")[0].replace(/^
  * An environment whose file cannot be read or validated is judged as production: strict by default.
  */
 export function isProduction(environment: string, root = REPO_ROOT): boolean {
+    return environmentFacts(environment, root).production;
+}
+
+/**
+ * What the rules need from an environment's root `Pulumi.<env>.yaml`: its tier and the service-linked
+ * roles it says the account has. Unreadable: production, and no service-linked role (strict by default).
+ */
+export function environmentFacts(environment: string, root = REPO_ROOT): { production: boolean; serviceLinkedRoles: string[] } {
     const file = path.join(root, `Pulumi.${environment}.yaml`);
-    if (!fs.existsSync(file)) return true;
+    if (!fs.existsSync(file)) return { production: true, serviceLinkedRoles: [] };
     try {
-        return loadConfigFile(file).tier === "production";
+        const config = loadConfigFile(file);
+        return { production: config.tier === "production", serviceLinkedRoles: config.serviceLinkedRoles };
     } catch {
-        return true;
+        return { production: true, serviceLinkedRoles: [] };
     }
 }
 
@@ -40,7 +49,8 @@ function fromPulumi(r: PulumiPolicyResource): PolicyResource {
 
 export function stackOfArgs(args: Pick<StackValidationArgs, "resources">, today = new Date()): PolicyStack {
     const environment = args.resources.length ? stackOfUrn(args.resources[0].urn) : "";
-    return { environment, production: isProduction(environment), today, resources: args.resources.map(fromPulumi) };
+    const facts = environmentFacts(environment);
+    return { environment, production: facts.production, serviceLinkedRoles: facts.serviceLinkedRoles, today, resources: args.resources.map(fromPulumi) };
 }
 
 export function toStackPolicy(rule: Rule): StackValidationPolicy {

@@ -34,7 +34,8 @@ export interface LayerStack {
     stack: PolicyStack;
 }
 
-export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()): LayerStack[] {
+/** `serviceLinkedRoles`: the environment's `platform:serviceLinkedRoles` (the only service-linked roles a policy may name). */
+export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), serviceLinkedRoles: readonly string[] = []): LayerStack[] {
     const outputsOf = new Map(plan.layers.map((l) => [l.project, l.outputs]));
     return plan.layers.map((layer) => ({
         layer: layer.name,
@@ -42,6 +43,7 @@ export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()
             environment: plan.environment,
             production,
             today,
+            serviceLinkedRoles,
             resources: layer.resources.map((r) => {
                 if (r.type !== "pulumi:pulumi:StackReference") return policyResource(r);
                 // `<organization>/<project>/<stack>`: an upstream layer, or this stack's own last deployment (none yet).

@@ -27,6 +27,8 @@ export interface PolicyStack {
     resources: PolicyResource[];
     /** The day support windows are judged on. */
     today: Date;
+    /** Service-linked roles the account has (`platform:serviceLinkedRoles`): the only ones a policy may name. */
+    serviceLinkedRoles?: readonly string[];
 }
 
 /** A rule's verdict on one resource it applies to. */

@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
         const { plan, warnings } = await synthesize(config, values.single ? "single" : "layered");
         const written = writePlan(plan, outDir);
         console.log(summarize(plan, warnings));
-        console.log(`\n${summaryLine(evaluate(env, stacksOfPlan(plan, config.tier === "production")))} (the report: npm run policy -- ${env})`);
+        console.log(`\n${summaryLine(evaluate(env, stacksOfPlan(plan, config.tier === "production", new Date(), config.serviceLinkedRoles)))} (the report: npm run policy -- ${env})`);
         console.log(`\nwrote ${path.relative(process.cwd(), written[0]) || written[0]} and ${written.length - 1} manifest file(s) in ${Date.now() - started} ms`);
         return 0;
     } catch (err) {

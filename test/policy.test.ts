@@ -296,6 +296,20 @@ const EXAMPLES: Record<string, Examples> = {
             added(layer(prod, "cluster"), { type: "kubernetes:core/v1:ConfigMapPatch", props: { metadata: { name: "aws-auth", namespace: "kube-system" } }, retainOnDelete: false }),
         ],
     },
+    "principals-exist": {
+        compliant: () => [layer(prod, "cluster"), layer(prod, "addons"), layer(dev, "network"), { ...layer(prod, "cluster"), serviceLinkedRoles: ["AWSServiceRoleForAutoScaling"] }],
+        violating: () => [
+            // The key policy names the Auto Scaling service-linked role, which a fresh account lacks.
+            changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => {
+                const doc = JSON.parse(String(r.props.policy));
+                doc.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }, Action: "kms:Decrypt", Resource: "*" });
+                r.props.policy = JSON.stringify(doc);
+            }),
+            // A trust policy naming a role no layer creates, and one naming an OIDC provider that does not exist.
+            added(layer(prod, "cluster"), { type: ROLE, props: { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/somebody" }, Action: "sts:AssumeRole" }] }) } }),
+            added(layer(prod, "network"), webIdentityRole({ StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:a:b", [`${OIDC}:aud`]: "sts.amazonaws.com" } })),
+        ],
+    },
     "data-karpenter-teardown-order": {
         compliant: () => [layer(prod, "addons"), layer(dev, "addons")],
         violating: () => [

@@ -29,6 +29,9 @@ const roleArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN` });
 
+/** The name of a service-linked role, e.g. `AWSServiceRoleForAutoScaling` (a custom suffix follows `_`). */
+export const SERVICE_LINKED_ROLE = /^AWSServiceRoleFor[A-Za-z0-9+=,.@_-]+$/;
+
 const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
 
 const nodeGroup = z.strictObject({
@@ -223,6 +226,13 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
+    serviceLinkedRoles: z
+        .array(z.string().regex(SERVICE_LINKED_ROLE, { error: (iss) => `${JSON.stringify(iss.input)} is not a service-linked role name such as "AWSServiceRoleForAutoScaling"` }))
+        .default([])
+        .describe(
+            "Service-linked roles that already exist in the account (e.g. `AWSServiceRoleForAutoScaling`, there once the account has had an Auto Scaling group). " +
+            "A key or trust policy may name only these: AWS refuses a policy that names a role which does not exist yet, and a service-linked role cannot be created twice.",
+        ),
     imageCache: imageCacheSchema,
     charts: chartsSchema,
     karpenter: karpenterSchema,
