@@ -7,6 +7,7 @@ import { awsAuthRoles } from "../infra/cluster/access";
 import { CONTROL_PLANE_LOG_TYPES } from "../infra/cluster/controlPlane";
 import { ConfigError, parseConfig } from "../lib/config/load";
 import type { PlatformConfig } from "../lib/config/schema";
+import { nodeRolePolicies } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, upgradeProblem } from "../lib/versions";
 import { MockEngine, type PlannedResource } from "../synth/engine";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
@@ -184,7 +185,24 @@ describe("cluster layer", () => {
                 .map((r) => String(inputs(r).policyArn).split("/").pop())
                 .sort();
             assert.deepEqual(policies(plan, "acme-test-br"), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]);
-            assert.deepEqual(policies(prod, "acme-prod-fixed"), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
+            assert.deepEqual(nodeRolePolicies("calico-overlay").sort(), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
+        });
+
+        it("waits for the VPC CNI and kube-proxy: a node becomes Ready only with its network plugin", () => {
+            const group = resourceOf(plan, "cluster", "eks:index:ManagedNodeGroup", "acme-test-br");
+            for (const name of ["vpc-cni", "kube-proxy"]) assert.ok(group.dependsOn.includes(addonOf(plan, name)!.urn), name);
+        });
+
+        it("is refused in calico-overlay mode, where the network plugin arrives with the add-ons layer", () => {
+            const problems = problemsOf(entriesWith({
+                "platform:podNetwork": { mode: "calico-overlay" },
+                "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.large"] }],
+            }));
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^platform:nodeGroups: managed node groups \(fixed\) cannot come up in calico-overlay mode: .*NodeCreationFailure.*platform:karpenter\.nodePools/);
+            assert.deepEqual(problemsOf(entriesWith({ "platform:podNetwork": { mode: "calico-overlay" }, "platform:addons": { calico: { enabled: false } } })), [
+                "platform:addons.calico.enabled: must be true in calico-overlay mode: Calico is the pod network there, and no node would ever become Ready without it",
+            ]);
         });
     });
 
