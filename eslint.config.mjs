@@ -5,6 +5,8 @@ export default tseslint.config(
     { ignores: ["node_modules/", "out/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
+    // The dependency-cruiser config is CommonJS.
+    { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
     {
         rules: {
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

@@ -6,7 +6,7 @@ import type { PodNetworkMode } from "../lib/config/schema";
 import { CHARTS } from "../lib/versions";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf, HelmRelease, type Values } from "./helmRelease";
-import { onAddonsPool } from "./placement";
+import { onAddonsPool } from "../lib/placement";
 
 export const CALICO_NAMESPACE = "tigera-operator";
 

@@ -8,7 +8,7 @@ import { policy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf } from "./helmRelease";
-import { onAddonsPool } from "./placement";
+import { onAddonsPool } from "../lib/placement";
 
 export const GP3_CLASS = "gp3";
 export const EFS_CLASS = "efs";

@@ -1,7 +1,7 @@
 // ClusterApi through @kubernetes/client-node, from the cluster stack's kubeconfig output (which
 // authenticates with `aws eks get-token`, so the caller's AWS credentials apply).
 import * as k8s from "@kubernetes/client-node";
-import { NODE_POOL_API } from "../addons/karpenter/nodes";
+import { NODE_POOL_API } from "../lib/karpenterNodes";
 import type { BlockerKind, ClusterApi, KubeObject } from "./blockers";
 
 /** The label Karpenter puts on every node it launches. */

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { HOST_PORTS } from "../addons/placement";
+import { HOST_PORTS } from "../lib/placement";
 import { INGRESS_NGINX_RETIRED } from "../addons/thirdParty/ingressNginx";
 import { LBC_CLUSTER_TAG, LOAD_BALANCER_CONTROLLER_POLICY } from "../addons/thirdParty/loadBalancerControllerPolicy";
 import type { PlatformConfig } from "../lib/config/schema";

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { AddonsOutputs } from "../addons/contract";
-import { dedicatedPool } from "../addons/placement";
+import { dedicatedPool } from "../lib/placement";
 import type { ApplicationSpec } from "../lib/config/applications";
 import type { WiredContract } from "../lib/layer";
 import type { addonsContract } from "../addons/contract";

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
 import { clusterContract } from "../infra/cluster/contract";
-import { awsAuthRoles } from "../infra/cluster/access";
+import { awsAuthRoles } from "../lib/accessMappings";
 import { CONTROL_PLANE_LOG_TYPES } from "../infra/cluster/controlPlane";
 import { ConfigError, parseConfig } from "../lib/config/load";
 import type { PlatformConfig } from "../lib/config/schema";

@@ -11,14 +11,12 @@ import {
     INTERRUPTION_EVENTS,
     controllerPolicies,
     controllerPolicyName,
-    dedicatedNodePool,
     fargateProblem,
-    maxPodsFor,
-    nodePool,
     queuePolicy,
     type ControllerScope,
 } from "../addons/karpenter";
-import { dedicatedPool } from "../addons/placement";
+import { dedicatedNodePool, maxPodsFor, nodePool } from "../lib/karpenterNodes";
+import { dedicatedPool } from "../lib/placement";
 import { managedPolicy, nodeRolePolicies, type PolicyDocument, type Statement } from "../lib/iam";
 import type { PlannedResource } from "../synth/engine";
 import { hex } from "../synth/fixtures";

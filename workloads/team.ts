@@ -6,9 +6,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Input from "@pulumi/kubernetes/types/input";
-import { NODE_POOL_API, dedicatedNodePool, nodePool } from "../addons/karpenter/nodes";
-import { dedicatedPool, type Placement } from "../addons/placement";
-import { LOCAL_DNS_ADDRESS, kubeDnsAddress } from "../addons/thirdParty/nodeLocalDns";
+import { NODE_POOL_API, dedicatedNodePool, nodePool } from "../lib/karpenterNodes";
+import { dedicatedPool, type Placement } from "../lib/placement";
+import { LOCAL_DNS_ADDRESS, kubeDnsAddress } from "../lib/dns";
 import type { PodSecurityLevel, TeamSettings } from "../lib/config/teams";
 import type { PlatformConfig } from "../lib/config/schema";
 

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AccessMappings } from "../../infra/cluster/access";
+import { AccessMappings } from "../../lib/accessMappings";
 import { managedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
 import { KARPENTER_REPOSITORY, type ChartPin } from "../../lib/versions";
 import type { AddonContext } from "../catalog";
@@ -14,12 +14,11 @@ import { HelmRelease } from "../helmRelease";
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, controllerValues, fargateProblem } from "./controller";
 import { CONTROLLER_POLICY_NAMES, controllerPolicies } from "./iam";
 import { InterruptionQueue } from "./interruption";
-import { DEFAULT_NODE_CLASS, DISCOVERY_TAG, ec2NodeClass, nodePool } from "./nodes";
+import { DEFAULT_NODE_CLASS, DISCOVERY_TAG, ec2NodeClass, nodePool } from "../../lib/karpenterNodes";
 
 export * from "./controller";
 export * from "./iam";
 export * from "./interruption";
-export * from "./nodes";
 
 /** The inline policy names of the controller role (upstream's managed policy names, less the cluster). */
 export const controllerPolicyName = (name: (typeof CONTROLLER_POLICY_NAMES)[number]): string => `KarpenterController${name}Policy`;

@@ -3,7 +3,7 @@
 // balancer controller's `alb` class remains the cluster's default IngressClass.
 import * as pulumi from "@pulumi/pulumi";
 import type { Addon } from "../catalog";
-import { apiReachable, onAddonsPool } from "../placement";
+import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, replicasFor, type Upstream } from "./common";
 

@@ -2,7 +2,7 @@
 // (the finops-agent subchart) and needs no Prometheus; its aggregator and local store keep data
 // on gp3 volumes.
 import type { Addon } from "../catalog";
-import { onAddonsPool } from "../placement";
+import { onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, replicasFor } from "./common";

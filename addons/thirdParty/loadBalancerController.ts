@@ -2,7 +2,7 @@
 // `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
 // makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
 import type { Addon } from "../catalog";
-import { apiReachable, HOST_PORTS, onAddonsPool } from "../placement";
+import { apiReachable, HOST_PORTS, onAddonsPool } from "../../lib/placement";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, irsaAnnotations, isProduction, replicasFor, type Upstream } from "./common";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "./loadBalancerControllerPolicy";

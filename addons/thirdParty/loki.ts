@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
 import { CHARTS } from "../../lib/versions";
 import type { Addon, AddonContext } from "../catalog";
-import { everyNode, onAddonsPool } from "../placement";
+import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type Upstream } from "./common";
 

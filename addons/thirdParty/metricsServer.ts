@@ -2,7 +2,7 @@
 // API server calls it as an aggregated API, so in calico-overlay mode it runs on the host network
 // on its own port (its default, 10250, is the kubelet's).
 import type { Addon } from "../catalog";
-import { apiReachable, onAddonsPool } from "../placement";
+import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
 

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Addon, AddonContext } from "../catalog";
-import { apiReachable, everyNode, onAddonsPool } from "../placement";
+import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";

@@ -1,7 +1,7 @@
 // kubernetes-replicator: copies Secrets and ConfigMaps across namespaces on annotation. The chart
 // hard-codes one replica (no replicas value, hence no disruption budget).
 import type { Addon } from "../catalog";
-import { onAddonsPool } from "../placement";
+import { onAddonsPool } from "../../lib/placement";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease } from "./common";
 

@@ -3,7 +3,7 @@
 // provider's bundled copy of it (a `^1` range, not a pin) is turned off. Both are DaemonSets on
 // every node. Pods read secrets with their own service account's role, not the provider's.
 import type { Addon, AddonContext } from "../catalog";
-import { everyNode } from "../placement";
+import { everyNode } from "../../lib/placement";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, AddonGroup } from "./common";
 

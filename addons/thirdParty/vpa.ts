@@ -3,7 +3,7 @@
 // (rewrites pod requests, a webhook) are off unless `values` turn them on. The admission
 // controller's networking is set either way, so turning it on works in calico-overlay mode too.
 import type { Addon } from "../catalog";
-import { apiReachable, onAddonsPool } from "../placement";
+import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { CHARTS } from "../../lib/versions";
 import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
 

@@ -7,7 +7,7 @@ import { defineLayer, deployedOutput } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
 import { networkContract } from "../network/contract";
-import { AccessMappings, configIdentities, teamGroup, type Identity } from "./access";
+import { AccessMappings, configIdentities, teamGroup, type Identity } from "../../lib/accessMappings";
 import { clusterContract } from "./contract";
 import { ControlPlane } from "./controlPlane";
 import { EksAddons } from "./eksAddons";

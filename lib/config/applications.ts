@@ -4,7 +4,7 @@
 // value, so a rejection names the setting.
 import { z } from "zod";
 import { bool, dnsLabel, int, oneOf, quantity, quantityValue } from "./fields";
-import type { PartialConfig, Problem } from "./rules";
+import type { Problem } from "./problem";
 import { INSTANCE_TYPES } from "../ec2";
 
 export const APPLICATION_KINDS = ["service", "stateful", "job", "cronjob"] as const;
@@ -209,7 +209,15 @@ const KIND_SETTINGS = {
     cronjob: { kinds: ["cronjob"], required: true },
 } as const satisfies Partial<Record<keyof ApplicationSpec, { kinds: readonly ApplicationKind[]; required: boolean }>>;
 
-type AppRule = (app: ApplicationSpec, at: (key: string) => (string | number)[], c: PartialConfig) => Problem[];
+/** What the application rules read of the config (a shape, not the schema's type: the schema imports this file). */
+export interface ApplicationsInput {
+    applications?: ApplicationSpec[];
+    access?: { teams: { name: string; namespaces: string[] }[] };
+    karpenter?: { nodePools: { name: string }[] };
+    teams?: { name: string; nodePool?: unknown }[];
+}
+
+type AppRule = (app: ApplicationSpec, at: (key: string) => (string | number)[], c: ApplicationsInput) => Problem[];
 
 /** The application belongs to a team of `platform:access.teams`, in one of its namespaces. */
 const ownedByTeam: AppRule = (app, at, { access }) => {
@@ -276,7 +284,7 @@ const portsSet: AppRule = (app, at) => {
 const APP_RULES: readonly AppRule[] = [ownedByTeam, fitsKind, requestsWithinLimits, autoscalingRange, partitionInRange, dedicatedInstanceType, portsSet];
 
 /** Cross-field rules of `platform:applications` (see RULES in rules.ts). */
-export function applicationProblems(c: PartialConfig): Problem[] {
+export function applicationProblems(c: ApplicationsInput): Problem[] {
     const apps = c.applications ?? [];
     const perApp = apps.flatMap((app, i) => APP_RULES.flatMap((rule) => rule(app, (key) => ["applications", i, key], c)));
     const ids = apps.map((a) => `${a.namespace}/${a.name}`);

@@ -2,7 +2,7 @@
 // pull-through cache of a private environment and the OCI mirror of the charts, with their rules.
 import { z } from "zod";
 import { bool, int } from "./fields";
-import type { PartialConfig, Problem } from "./rules";
+import type { Problem } from "./problem";
 import { CHART_UPSTREAMS, CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, ecrImageLocation, type Upstream } from "../images";
 
 /** ECR requires the credential of a pull-through cache rule to be a Secrets Manager secret named `ecr-pullthroughcache/...` (API PullThroughCacheRule.credentialArn). */
@@ -54,6 +54,13 @@ export const chartsSchema = z
 
 export type ImageCacheConfig = z.output<typeof imageCacheSchema>;
 
+/** What the image rules read of the config (a shape, not the schema's type: the schema imports this file). */
+export interface ImagesInput {
+    imageCache?: ImageCacheConfig;
+    applications?: { image: string }[];
+    region?: string;
+}
+
 /** Whether the environment caches images: asked for, or no internet egress. */
 export const imageCacheOn = (cache: Pick<ImageCacheConfig, "enabled">, egress: string): boolean => cache.enabled ?? egress === "none";
 
@@ -62,7 +69,7 @@ export const cachedUpstreams = (cache: Pick<ImageCacheConfig, "extraUpstreams">)
     UPSTREAM_NAMES.filter((u) => CHART_UPSTREAMS.includes(u) || cache.extraUpstreams.includes(u));
 
 /** The cache's rules need a credential for each upstream that requires one; the prefix fits ECR's limit. */
-export function imageCacheProblems(c: PartialConfig, egress: string | undefined, clusterName: string | undefined): Problem[] {
+export function imageCacheProblems(c: ImagesInput, egress: string | undefined, clusterName: string | undefined): Problem[] {
     const cache = c.imageCache;
     if (cache && egress === "none" && cache.enabled === false) {
         return [{ path: ["imageCache", "enabled"], message: "cannot be false when platform:egress is none: nodes there pull every image through the cache" }];
@@ -86,7 +93,7 @@ export function imageCacheProblems(c: PartialConfig, egress: string | undefined,
 }
 
 /** In a private environment every application image comes from a private ECR registry in the environment's region. */
-export function applicationImageProblems(c: PartialConfig, egress: string | undefined): Problem[] {
+export function applicationImageProblems(c: ImagesInput, egress: string | undefined): Problem[] {
     if (!c.imageCache || !egress || !c.region || !imageCacheOn(c.imageCache, egress)) return [];
     return (c.applications ?? []).flatMap((app, i): Problem[] => {
         const location = ecrImageLocation(app.image);

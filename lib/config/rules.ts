@@ -5,17 +5,14 @@ import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationProblems } from "./applications";
+import type { Problem } from "./problem";
 import { applicationImageProblems, imageCacheProblems } from "./images";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
 export type PartialConfig = Partial<Parsed>;
 
-export interface Problem {
-    /** Path below the namespace, e.g. ["subnets", "privatePrefixLength"]. */
-    path: (string | number)[];
-    message: string;
-}
+export type { Problem };
 
 export interface RuleContext {
     /** Support windows are judged on this day. */

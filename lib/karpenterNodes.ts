@@ -1,9 +1,9 @@
 // What Karpenter launches, as pure functions of the config: the default EC2NodeClass (Bottlerocket
 // pinned by alias, the pre-created instance profile, encrypted volumes, IMDSv2) and NodePools,
 // including one application's own dedicated pool.
-import { DEDICATED_TAINT_KEY, type KarpenterConfig, type NodePoolSpec } from "../../lib/config/addons";
-import type { PodNetworkMode } from "../../lib/config/schema";
-import { INSTANCE_TYPES, architectureOf } from "../../lib/ec2";
+import { DEDICATED_TAINT_KEY, type KarpenterConfig, type NodePoolSpec } from "./config/addons";
+import type { PodNetworkMode } from "./config/schema";
+import { INSTANCE_TYPES, architectureOf } from "./ec2";
 
 export const NODE_CLASS_API = "karpenter.k8s.aws/v1";
 export const NODE_POOL_API = "karpenter.sh/v1";

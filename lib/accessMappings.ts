@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import type { PlatformConfig } from "../../lib/config/schema";
+import type { PlatformConfig } from "./config/schema";
 
 const POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy";
 export const ACCESS_POLICIES = {

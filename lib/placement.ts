@@ -1,8 +1,8 @@
 // Where add-on pods run: core services on Fargate, third-party add-ons and monitoring on the
 // tainted `addons` node pool, and (in calico-overlay mode) pods the API server calls on the
 // host network, each on its own host port.
-import { DEDICATED_TAINT_KEY } from "../lib/config/addons";
-import type { PodNetworkMode } from "../lib/config/schema";
+import { DEDICATED_TAINT_KEY } from "./config/addons";
+import type { PodNetworkMode } from "./config/schema";
 
 /** The Karpenter node pool of third-party add-ons and monitoring. */
 export const ADDONS_POOL = "addons";
