@@ -6,7 +6,7 @@ export default tseslint.config(
     js.configs.recommended,
     ...tseslint.configs.recommended,
     // The dependency-cruiser config is CommonJS.
-    { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+    { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", process: "readonly" } } },
     {
         rules: {
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

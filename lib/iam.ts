@@ -74,7 +74,7 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
  * AWS_STS_REGIONAL_ENDPOINTS=regional), so SDKs reach STS through the VPC's `sts` endpoint, never
  * the global endpoint a private VPC cannot reach.
  */
-export const irsaServiceAccountAnnotations = (roleArn: string): Record<string, string> => ({
+export const irsaServiceAccountAnnotations = <Arn = string>(roleArn: Arn): Record<string, Arn | "true"> => ({
     [IRSA_ROLE_ANNOTATION]: roleArn,
     "eks.amazonaws.com/sts-regional-endpoints": "true",
 });

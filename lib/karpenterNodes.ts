@@ -100,11 +100,12 @@ export function ec2NodeClass(k: KarpenterConfig, ctx: NodeClassContext): Manifes
 
 interface Requirement { key: string; operator: "In"; values: string[] }
 
-export interface NodePoolSpecManifest {
+/** A NodePool spec; the node class name may be an output of another resource. */
+export interface NodePoolSpecManifest<ClassName = string> {
     template: {
         metadata: { labels: Record<string, string> };
         spec: {
-            nodeClassRef: { group: string; kind: string; name: string };
+            nodeClassRef: { group: string; kind: string; name: ClassName };
             requirements: Requirement[];
             taints: { key: string; value?: string; effect: string }[];
             expireAfter: string;
@@ -118,7 +119,7 @@ export interface NodePoolSpecManifest {
 const requirement = (key: string, values: readonly string[]): Requirement => ({ key, operator: "In", values: [...values] });
 
 /** A NodePool of the config (or of `dedicatedNodePool`), on the given node class. */
-export function nodePool(pool: NodePoolSpec, nodeClassName: string): Manifest<NodePoolSpecManifest> {
+export function nodePool<ClassName = string>(pool: NodePoolSpec, nodeClassName: ClassName): Manifest<NodePoolSpecManifest<ClassName>> {
     return {
         apiVersion: NODE_POOL_API,
         kind: "NodePool",

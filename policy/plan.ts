@@ -1,7 +1,6 @@
 // The synth plan as policy stacks: one per layer (or one for the single-stack project), with each
 // StackReference carrying the outputs of the layer it reads, as it would in a real preview.
-import type { Plan } from "../synth/synth";
-import type { PlannedResource } from "../synth/engine";
+import type { Plan, PlannedResource } from "../synth/plan";
 import type { PolicyResource, PolicyStack } from "./rule";
 
 const UNKNOWN = "[unknown]";

@@ -3,6 +3,7 @@
 // layers' outputs to StackReferences, and fails loudly on a remote component or a data-source
 // call it has no fixture for.
 import * as pulumi from "@pulumi/pulumi";
+import type { PlannedResource } from "./plan";
 import {
     ACCOUNT_ID,
     CALL_FIXTURES,
@@ -23,18 +24,7 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
 const { runInPulumiStack } = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export interface PlannedResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent?: string;
-    dependsOn: string[];
-    inputs: Record<string, unknown>;
-    custom: boolean;
-    remote: boolean;
-    protect: boolean;
-    retainOnDelete: boolean;
-}
+export type { PlannedResource };
 
 export interface StackOutputs {
     outputs: Record<string, unknown>;
@@ -46,11 +36,17 @@ interface RegisterRequest {
     getProtect(): boolean; getRetainondelete(): boolean; getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
-type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
-interface ReadRequest { getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): ReturnType<RegisterRequest["getObject"]> }
+interface RegisterResponse { getUrn(): string; getId?(): string; getObject?(): { toJavaScript(): Record<string, unknown> } | undefined; getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined }
+type Callback = (err: Error | null, resp?: RegisterResponse) => void;
+interface ReadRequest { getId(): string; getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): ReturnType<RegisterRequest["getObject"]> }
 interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void; readResource(req: ReadRequest, cb: Callback): void }
 
 export const SECRET = "[secret]";
+
+/** The outputs whose value is not the same as the input of that name (the rest the plan shows once, as inputs). */
+function changedFrom(inputs: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(inputs[k])));
+}
 
 /** The wire form of inputs made readable: secrets hidden, resource references as their URN. */
 export function readable(value: unknown): unknown {
@@ -131,7 +127,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
             }
             register(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
-                else if (resp) this.record(req, resp.getUrn());
+                else if (resp) this.record(req, resp);
                 cb(err, resp);
             });
         };
@@ -140,7 +136,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         monitor.readResource = (req, cb) =>
             read(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
-                else if (resp) this.recordRead(req, resp.getUrn());
+                else if (resp) this.recordRead(req, resp);
                 cb(err, resp);
             });
     }
@@ -151,13 +147,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
     }
 
     /** A read (StackReference, `.get`): a custom resource the program does not own. */
-    private recordRead(req: ReadRequest, urn: string): void {
-        this.push(req, urn, req.getProperties(), { custom: true, remote: false, protect: false, retainOnDelete: false });
+    private recordRead(req: ReadRequest, resp: RegisterResponse): void {
+        const state = resp.getProperties?.();
+        this.push(req, resp, req.getId(), req.getProperties(), state, { custom: true, remote: false, protect: false, retainOnDelete: false });
     }
 
-    private record(req: RegisterRequest, urn: string): void {
+    private record(req: RegisterRequest, resp: RegisterResponse): void {
         if (req.getType() === "pulumi:pulumi:Stack") return;
-        this.push(req, urn, req.getObject(), {
+        this.push(req, resp, resp.getId?.(), req.getObject(), resp.getObject?.(), {
             custom: req.getCustom(),
             remote: req.getRemote(),
             protect: req.getProtect(),
@@ -167,17 +164,24 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
     private push(
         req: Pick<RegisterRequest, "getType" | "getName" | "getParent" | "getDependenciesList">,
-        urn: string,
+        resp: RegisterResponse,
+        answeredId: string | undefined,
         properties: ReturnType<RegisterRequest["getObject"]>,
+        state: ReturnType<RegisterRequest["getObject"]>,
         flags: Pick<PlannedResource, "custom" | "remote" | "protect" | "retainOnDelete">,
     ): void {
+        const inputs = readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const outputs = changedFrom(inputs, readable(state?.toJavaScript() ?? {}) as Record<string, unknown>);
+        const id = answeredId || undefined;
         this.resources.push({
-            urn,
+            urn: resp.getUrn(),
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() || undefined,
             dependsOn: [...new Set(req.getDependenciesList())].sort(),
-            inputs: readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>,
+            inputs,
+            ...(id ? { id } : {}),
+            ...(Object.keys(outputs).length ? { outputs } : {}),
             ...flags,
         });
     }

@@ -1,7 +1,7 @@
 // Realistic fake cloud values for the mock engine: ids, ARNs, AZ names and the outputs of remote
 // components and data sources. Deterministic: the same program gives the same values.
 import { createHash } from "crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT_ID = "111122223333";
 
@@ -141,8 +141,9 @@ export const RESOURCE_FIXTURES: Record<string, ResourceFixture> = {
     "awsx:ec2:Vpc": awsxVpc,
     "eks:index:Cluster": eksCluster,
     "eks:index:ManagedNodeGroup": eksManagedNodeGroup,
-    // A generated secret: deterministic, so tests can look for it where it must not appear.
-    "random:index/randomPassword:RandomPassword": (args) => ({ state: { ...args.inputs, result: `pw-${hex(`password/${args.name}`, 24)}` } }),
+    // A generated secret: deterministic, so tests can look for it where it must not appear; a secret
+    // output, as the provider marks it (the plan shows "[secret]").
+    "random:index/randomPassword:RandomPassword": (args) => ({ state: { ...args.inputs, result: pulumi.secret(`pw-${hex(`password/${args.name}`, 24)}`) } }),
 };
 
 /** Data sources the program calls. Any other call fails the synth. */

@@ -3,7 +3,7 @@
 // installed, registry overrides included) and the registry map (lib/images.ts).
 import type { PlatformConfig } from "../lib/config/schema";
 import { CHART_IMAGES, UPSTREAMS, cachedRegistry, type ImageCache } from "../lib/images";
-import type { Plan } from "./synth";
+import type { Plan } from "./plan";
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 

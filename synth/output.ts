@@ -2,8 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import type { PlannedResource } from "./engine";
-import type { Plan } from "./synth";
+import type { PlannedResource } from "./plan";
+import { ConfigError } from "../lib/config/load";
+import type { Plan } from "./plan";
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -63,4 +64,18 @@ export function summarize(plan: Plan, warnings: string[]): string {
     lines.push("", warnings.length === 0 ? "no warnings" : `${warnings.length} warning(s):`);
     lines.push(...warnings.map((w) => `  ! ${w}`));
     return lines.join("\n");
+}
+
+/** A plan file as `npm run synth` writes it (`out/<env>/plan.json`). */
+export function readPlanFile(file: string): Plan {
+    let plan: Partial<Plan>;
+    try {
+        plan = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Plan>;
+    } catch (err) {
+        throw new ConfigError(file, [`--plan: ${(err as Error).message}`]);
+    }
+    if (typeof plan.environment !== "string" || !Array.isArray(plan.layers) || (plan.mode !== "layered" && plan.mode !== "single")) {
+        throw new ConfigError(file, [`--plan: not a plan written by npm run synth (needs environment, mode and layers)`]);
+    }
+    return plan as Plan;
 }

@@ -2,23 +2,12 @@
 import type { PlatformConfig } from "../lib/config/schema";
 import { projectOf, runFromStacks } from "../lib/layer";
 import { availableLayers, runInProcess } from "../lib/layers";
-import { MockEngine, SECRET, resolveOutputs, type PlannedResource } from "./engine";
+import { PLAYS, runPlays } from "../plays";
+import { formatProblem, type Play } from "../plays/play";
+import { MockEngine, SECRET, resolveOutputs } from "./engine";
+import type { LayerPlan, Plan, SynthMode } from "./plan";
 
-export type SynthMode = "layered" | "single";
-
-export interface LayerPlan {
-    name: string;
-    project: string;
-    stack: string;
-    outputs: Record<string, unknown>;
-    resources: PlannedResource[];
-}
-
-export interface Plan {
-    environment: string;
-    mode: SynthMode;
-    layers: LayerPlan[];
-}
+export type { LayerPlan, Plan, SynthMode };
 
 export interface SynthResult {
     plan: Plan;
@@ -86,6 +75,8 @@ export async function synthesize(
     mode: SynthMode = "layered",
     layers = availableLayers(),
     engine = new MockEngine(config.region),
+    /** The plays to run over the plan; a problem fails the synth. Tests of one play's failing case pass `[]`. */
+    plays: readonly Play[] = PLAYS,
 ): Promise<SynthResult> {
     const warnings: string[] = [];
     const plans = await capturingWarnings(warnings, async () => {
@@ -99,5 +90,8 @@ export async function synthesize(
         }
         return result;
     });
-    return { plan: { environment: config.env, mode, layers: plans }, warnings };
+    const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, serviceLinkedRoles: config.serviceLinkedRoles, layers: plans };
+    const problems = runPlays(plan, plays);
+    if (problems.length > 0) throw new SynthError(problems.map(formatProblem));
+    return { plan, warnings };
 }

@@ -10,15 +10,12 @@ import type { ApplicationSpec } from "../lib/config/applications";
 import type { WiredContract } from "../lib/layer";
 import type { addonsContract } from "../addons/contract";
 import { MockEngine } from "../synth/engine";
-import {
-    Application,
-    ROLE_ARN_ANNOTATION,
-    SECRETS_STORE_DRIVER,
-    objectsOf,
-    resolveClasses,
-    type BuildContext,
-    type K8sObject,
-} from "../workloads/application";
+import { IRSA_ROLE_ANNOTATION as ROLE_ARN_ANNOTATION } from "../lib/iam";
+import { resolveClasses } from "../workloads/application/classes";
+import { Application } from "../workloads/application/component";
+import type { ApplicationObject as K8sObject, BuildContext } from "../workloads/application/manifest";
+import { objectsOf } from "../workloads/application/objects";
+import { SECRETS_STORE_DRIVER } from "../workloads/application/pod";
 import { envConfig, problemsOf, baseEntries, withUnhandledRejections } from "./helpers";
 import { crdProblems, k8sProblems } from "./schemas";
 
@@ -44,7 +41,7 @@ const dev = envConfig("dev");
 const appOf = (name: string, apps: ApplicationSpec[] = prod.applications): ApplicationSpec =>
     apps.find((a) => a.name === name) ?? assert.fail(`no application ${name}`);
 const objectOf = (objects: K8sObject[], kind: string): AnyObject => objects.find((o) => o.kind === kind) ?? assert.fail(`no ${kind} among ${objects.map((o) => o.kind).join(", ")}`);
-const kindsOf = (objects: K8sObject[]) => objects.map((o) => o.kind);
+const kindsOf = (objects: K8sObject[]): string[] => objects.map((o) => o.kind);
 const podSpecOf = (workload: AnyObject): AnyObject =>
     workload.kind === "CronJob" ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
 

@@ -9,7 +9,7 @@ import { teamSettingsOf } from "../lib/config/teams";
 import { foreignApplicationImages } from "../lib/config/images";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
-import { Application } from "./application";
+import { Application } from "./application/component";
 import { workloadsContract } from "./contract";
 import { Team } from "./team";
 
