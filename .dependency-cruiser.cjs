@@ -46,7 +46,7 @@ module.exports = {
     ],
     options: {
         doNotFollow: { path: "node_modules" },
-        exclude: { path: "^(node_modules|out)/" },
+        exclude: { path: "^(node_modules|out|\\.build)/" },
         // Type-only imports count: a type shared by two layers belongs in lib/ as much as code does.
         tsPreCompilationDeps: true,
         tsConfig: { fileName: "tsconfig.json" },

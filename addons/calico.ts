@@ -1,9 +1,10 @@
-// platform:addons:Calico: the tigera-operator chart with its Installation and APIServer.
+// platform:addons:Calico: the Calico CRDs (crd.projectcalico.org.v1 chart: from v3.32 the operator
+// chart no longer ships them), then the tigera-operator chart with its Installation and APIServer.
 // calico-overlay mode: Calico CNI and IPAM, VXLAN, BGP off, one IP pool on the pod CIDR; pods on
 // the host network (and Fargate pods) keep VPC addresses. vpc-cni mode: network policy only.
 import * as pulumi from "@pulumi/pulumi";
 import type { PodNetworkMode } from "../lib/config/schema";
-import { CHARTS } from "../lib/versions";
+import { calico as declaration } from "../lib/addons/calico";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf, HelmRelease, type Values } from "./helmRelease";
 import { onAddonsPool } from "../lib/placement";
@@ -87,6 +88,7 @@ export function calicoValues(s: CalicoSettings): Values {
 export const isOverlay = (c: { podNetwork: { mode: PodNetworkMode } }): boolean => c.podNetwork.mode === "calico-overlay";
 
 export class Calico extends pulumi.ComponentResource {
+    readonly crds: HelmRelease;
     readonly release: HelmRelease;
 
     constructor(name: string, ctx: AddonContext, opts?: pulumi.ComponentResourceOptions) {
@@ -105,9 +107,21 @@ export class Calico extends pulumi.ComponentResource {
                 production: c.tier === "production",
             };
         });
+        // One Calico release: the CRDs chart follows the operator chart's version.
+        const version = c.addons.calico.version ?? declaration.charts.calico.version;
+        this.crds = new HelmRelease(`${name}-calico-crds`, {
+            releaseName: "calico-crds",
+            chart: { ...declaration.charts.calicoCrds, version },
+            namespace: CALICO_NAMESPACE,
+            values: () => ({}),
+            sources: ctx.sources,
+            provider: ctx.provider,
+            tags: ctx.tags,
+        }, { parent: this, dependsOn: dependenciesOf(opts) });
+        // The chart's Installation and APIServer are custom resources of those CRDs.
         this.release = new HelmRelease(`${name}-calico`, {
             releaseName: "calico",
-            chart: { ...CHARTS.calico, version: c.addons.calico.version ?? CHARTS.calico.version },
+            chart: { ...declaration.charts.calico, version },
             namespace: CALICO_NAMESPACE,
             values: () => settings.apply(calicoValues),
             overrides: c.addons.calico.values,
@@ -118,7 +132,7 @@ export class Calico extends pulumi.ComponentResource {
             // launch after it and its operator lands on the first, NotReady one), so Helm cannot wait for
             // its pods. The releases after it wait for theirs, which need the network.
             wait: !isOverlay(c),
-        }, { parent: this, dependsOn: dependenciesOf(opts) });
+        }, { parent: this, dependsOn: [...dependenciesOf(opts), this.crds] });
         this.registerOutputs({});
     }
 }

@@ -2,7 +2,7 @@
 // that installs it (a HelmRelease, with whatever AWS resources it needs) from the layer's context.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AddonsConfig } from "../lib/config/addons";
+import type { AddonDeclaration } from "../lib/addons";
 import type { PlatformConfig } from "../lib/config/schema";
 import type { WiredContract } from "../lib/layer";
 import type { clusterContract } from "../infra/cluster/contract";
@@ -21,15 +21,12 @@ export interface AddonContext {
     tags: Record<string, string>;
 }
 
-/** What an add-on may wait for: the layer's foundations, or another add-on. */
-export type Foundation = "karpenter" | "calico" | "storage";
-export type AddonKey = keyof AddonsConfig;
+export type { AddonKey, Foundation } from "../lib/addons";
 
+/** An add-on the layer installs: its declaration (lib/addons/<add-on>.ts) and how it is installed. */
 export interface Addon {
-    /** The add-on's key under `platform:addons`. */
-    key: AddonKey;
-    /** What must be running first: node pools for its pods, the network its webhooks need, volumes, CRDs of another add-on. */
-    after: (Foundation | AddonKey)[];
+    /** Its key, charts, config schema, what it requires and runs after, host ports and IAM. */
+    declaration: AddonDeclaration;
     /** Installs it; everything it creates hangs under one component, so a disabled add-on leaves nothing behind. */
     install(ctx: AddonContext, opts: pulumi.ComponentResourceOptions): pulumi.Resource;
 }

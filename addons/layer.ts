@@ -10,6 +10,7 @@ import type { ImageCache } from "../lib/images";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Calico, isOverlay } from "./calico";
+import { installOrder, isFoundation } from "../lib/addons";
 import type { AddonContext, Foundation } from "./catalog";
 import { addonsContract } from "./contract";
 import { Karpenter } from "./karpenter";
@@ -44,13 +45,15 @@ export const layer = defineLayer({
 
         const installed = new Map<string, pulumi.Resource>();
         const foundations: Record<Foundation, pulumi.Resource | undefined> = { karpenter, calico, storage };
-        for (const addon of THIRD_PARTY) {
-            if (!c.addons[addon.key].enabled) continue;
-            const dependsOn = addon.after.flatMap((d) => {
-                const r = d in foundations ? foundations[d as Foundation] : installed.get(d);
+        // Each after what it runs after (its declaration), whatever the list's order.
+        const enabled = THIRD_PARTY.filter((a) => c.addons[a.declaration.key].enabled);
+        for (const key of installOrder(enabled.map((a) => a.declaration.key))) {
+            const addon = enabled.find((a) => a.declaration.key === key)!;
+            const dependsOn = addon.declaration.after.flatMap((d) => {
+                const r = isFoundation(d) ? foundations[d] : installed.get(d);
                 return r ? [r] : [];
             });
-            installed.set(addon.key, addon.install(ctx, { dependsOn }));
+            installed.set(key, addon.install(ctx, { dependsOn }));
         }
 
         const ingressClasses = [

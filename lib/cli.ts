@@ -3,13 +3,16 @@ import { envOfFile } from "./config/load";
 import { REPO_ROOT } from "./layers";
 
 // The entry of every npm-script CLI: run `main` on the arguments and exit with its code; an
-// unexpected error prints (with its stack unless `brief`) and exits 1.
+// unexpected error prints (with its stack unless `brief`) and exits 1. The process ends by itself
+// once its work is done, so pending writes (stdout to a pipe, caches) are never cut off.
 export function runMain(main: (argv: string[]) => Promise<number>, brief = false): void {
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        (code) => {
+            process.exitCode = code;
+        },
         (err: unknown) => {
             console.error(err instanceof Error ? (brief ? err.message : err.stack) : String(err));
-            process.exit(1);
+            process.exitCode = 1;
         },
     );
 }

@@ -3,21 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PodNetworkMode } from "./config/schema";
 
-export interface Statement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: Record<string, string | string[]> | "*";
-    Action: string | string[];
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: Statement[];
-}
-
-export const policy = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+export { policy, type PolicyDocument, type Statement } from "./policyDocument";
+import { policy, type PolicyDocument, type Statement } from "./policyDocument";
 
 export const managedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
 

@@ -4,7 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Layer, LayerName } from "./layer";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
+/** Where the code runs from: the repository, or its compiled copy `.build/` (build/run.cjs). */
+const CODE_ROOT = path.resolve(__dirname, "..");
+/** The repository: environment files, docs, `out/`. */
+export const REPO_ROOT = path.basename(CODE_ROOT) === ".build" ? path.dirname(CODE_ROOT) : CODE_ROOT;
 
 export const LAYER_DIRS: Record<LayerName, string> = {
     network: "infra/network",
@@ -14,7 +17,7 @@ export const LAYER_DIRS: Record<LayerName, string> = {
 };
 
 export function layerFile(name: LayerName): string | undefined {
-    const base = path.join(REPO_ROOT, LAYER_DIRS[name], "layer");
+    const base = path.join(CODE_ROOT, LAYER_DIRS[name], "layer");
     return [".ts", ".js"].some((ext) => fs.existsSync(base + ext)) ? base : undefined;
 }
 

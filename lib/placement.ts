@@ -32,24 +32,6 @@ export const onAddonsPool = (): Placement => dedicatedPool(ADDONS_POOL);
 export const everyNode = (): Placement => ({ nodeSelector: {}, tolerations: [{ key: "", operator: "Exists", effect: "NoSchedule" }, { key: "", operator: "Exists", effect: "NoExecute" }] });
 
 /**
- * Host ports of the pods the API server must reach (admission webhooks, API extensions) when they
- * run on the host network in calico-overlay mode. All of them share the add-on nodes, so each has
- * its own port, away from the kubelet (10250), node exporter (9100) and Calico (5473, 9091, 9099).
- */
-export const HOST_PORTS = {
-    loadBalancerController: 9443,
-    ingressNginx: 8443,
-    /** Not called by the API server, but on the host with the webhook: away from NodeLocal DNSCache's health port (8080). */
-    loadBalancerControllerMetrics: 10262,
-    metricsServer: 10260,
-    prometheusOperator: 10261,
-    vpaAdmission: 10263,
-    calicoApiServer: 5443,
-} as const;
-
-export type HostPortUser = keyof typeof HOST_PORTS;
-
-/**
  * How a pod the API server must reach is networked. In calico-overlay mode the control plane
  * cannot reach overlay addresses, so the pod uses the node's address on its own port; in vpc-cni
  * mode pods have VPC addresses and stay off the host network.
@@ -61,8 +43,13 @@ export interface ApiReachable {
     port: number;
 }
 
-export function apiReachable(mode: PodNetworkMode, user: HostPortUser, defaultPort: number): ApiReachable {
+/**
+ * `hostPort` is the add-on's own port on the node (its declaration's `hostPorts`): all of them share
+ * the add-on nodes, so each has its own, away from the kubelet (10250), node exporter (9100) and
+ * Calico (5473, 9091, 9099).
+ */
+export function apiReachable(mode: PodNetworkMode, hostPort: number, defaultPort: number): ApiReachable {
     return mode === "calico-overlay"
-        ? { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet", port: HOST_PORTS[user] }
+        ? { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet", port: hostPort }
         : { hostNetwork: false, dnsPolicy: "ClusterFirst", port: defaultPort };
 }

@@ -78,43 +78,5 @@ export function karpenterProblem(karpenter: string, kubernetes: string): string 
     return semver.lt(karpenter, min) ? `Karpenter ${karpenter} does not support Kubernetes ${kubernetes} (needs ${min} or later)` : undefined;
 }
 
-/** A Helm chart at a pinned version: `repository` is an HTTPS chart repository or an `oci://` registry path. */
-export interface ChartPin {
-    chart: string;
-    repository: string;
-    version: string;
-}
-
-/** Karpenter's charts: the CRDs and the controller share one version (`platform:karpenter.version`). */
-export const KARPENTER_REPOSITORY = "oci://public.ecr.aws/karpenter";
-
-/**
- * The chart of every Helm add-on, pinned (`platform:addons.<key>.version` overrides a pin). Bump
- * a pin here, run the tests, and read the chart's upgrade notes (CRDs are not upgraded by Helm).
- */
-export const CHARTS = {
-    /** Calico through its operator; the operator version follows the chart (v3.32.1: operator v1.42.3). */
-    calico: { chart: "tigera-operator", repository: "https://docs.tigera.io/calico/charts", version: "v3.32.1" },
-    /** Controller v3 (chart version = controller version since v3.0.0; eks-charts v0.0.246, 2026-10-05). CRDs: upgrade by hand before the chart. */
-    loadBalancerController: { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.6.0" },
-    /** Retired upstream in March 2026: 4.15.1 (controller v1.15.1) is the final release. */
-    ingressNginx: { chart: "ingress-nginx", repository: "https://kubernetes.github.io/ingress-nginx", version: "4.15.1" },
-    /** mittwald/kubernetes-replicator deploy/helm-chart Chart.yaml. */
-    replicator: { chart: "kubernetes-replicator", repository: "https://helm.mittwald.de", version: "2.12.4" },
-    /** Kubecost 3.x: new repository and chart name (`cost-analyzer` is the 2.x line); 3.3 supports Kubernetes 1.36. */
-    kubecost: { chart: "kubecost", repository: "https://kubecost.github.io/kubecost", version: "3.3.0" },
-    /** metrics-server v0.8.1 (chart CHANGELOG, 2026-02-27). */
-    metricsServer: { chart: "metrics-server", repository: "https://kubernetes-sigs.github.io/metrics-server", version: "3.13.1" },
-    /** Majors bump often and may need a CRD upgrade first (chart README, "Upgrading"). */
-    monitoring: { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "92.15.0" },
-    /** Loki 3.6.7; the chart moved to grafana-community on 2026-03-16 and was renumbered (8.x). */
-    loki: { chart: "loki", repository: "https://grafana-community.github.io/helm-charts", version: "8.2.0" },
-    /** The driver, installed on its own (the AWS provider's bundled copy is turned off); chart version = driver version. */
-    secretsStore: { chart: "secrets-store-csi-driver", repository: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts", version: "1.6.1" },
-    /** The AWS provider (ASCP) of the Secrets Store CSI driver. */
-    secretsStoreProviderAws: { chart: "secrets-store-csi-driver-provider-aws", repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws", version: "3.1.4" },
-    /** deliveryhero's chart (upstream ships only a manifest). */
-    nodeLocalDns: { chart: "node-local-dns", repository: "https://charts.deliveryhero.io", version: "2.1.3" },
-    /** The official chart (VPA 1.8.0); its README still calls it under development. */
-    vpa: { chart: "vertical-pod-autoscaler", repository: "https://kubernetes.github.io/autoscaler", version: "0.13.0" },
-} as const satisfies Record<string, ChartPin>;
+/** Every chart pin, built from the add-on declarations (lib/addons/<add-on>.ts); Karpenter's charts share `platform:karpenter.version`. */
+export { CHARTS, KARPENTER_REPOSITORY, type ChartPin } from "./addons";

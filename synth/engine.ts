@@ -191,6 +191,19 @@ export class MockEngine implements pulumi.runtime.Mocks {
      * program returned (its outputs, still as Pulumi outputs).
      */
     async run<T>(program: () => Promise<T>): Promise<T> {
+        // Pulumi captures a stack trace for every internal promise, only to report leaks: thousands per
+        // layer, the largest cost of a mock run. Errors keep their messages; PLATFORM_PROMISE_STACKS=1
+        // keeps the traces, for debugging.
+        const stackTraceLimit = Error.stackTraceLimit;
+        if (!process.env.PLATFORM_PROMISE_STACKS) Error.stackTraceLimit = 0;
+        try {
+            return await this.runProgram(program);
+        } finally {
+            Error.stackTraceLimit = stackTraceLimit;
+        }
+    }
+
+    private async runProgram<T>(program: () => Promise<T>): Promise<T> {
         let result: T | undefined;
         let failure: unknown;
         await runInPulumiStack(async () => {

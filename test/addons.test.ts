@@ -7,9 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { HOST_PORTS } from "../lib/placement";
+import { HOST_PORTS } from "../lib/addons";
+import { chartReference } from "../lib/images";
 import { INGRESS_NGINX_RETIRED } from "../addons/thirdParty/ingressNginx";
-import { LBC_CLUSTER_TAG, LOAD_BALANCER_CONTROLLER_POLICY } from "../addons/thirdParty/loadBalancerControllerPolicy";
+import { LBC_CLUSTER_TAG, LOAD_BALANCER_CONTROLLER_POLICY } from "../lib/addons/loadBalancerControllerPolicy";
 import type { PlatformConfig } from "../lib/config/schema";
 import { CHARTS, type ChartPin } from "../lib/versions";
 import type { PlannedResource } from "../synth/engine";
@@ -82,8 +83,9 @@ describe("third-party add-ons", () => {
                             continue;
                         }
                         assert.ok(r, `${env}: ${e.release} is missing`);
-                        assert.equal(inputs(r).chart, e.pin.chart);
-                        assert.equal(inputs(r).repositoryOpts.repo, e.pin.repository);
+                        const source = chartReference(e.pin, undefined);
+                        assert.equal(inputs(r).chart, source.chart);
+                        assert.equal(inputs(r).repositoryOpts?.repo, source.repo);
                         assert.equal(inputs(r).version, e.pin.version);
                         assert.match(e.pin.version, /^v?\d+\.\d+\.\d+$/, `${e.release}: an exact release, no range`);
                         assert.equal(inputs(r).namespace, e.namespace);
@@ -197,13 +199,13 @@ describe("third-party add-ons", () => {
             }
             const vpa = valuesOf(plans.prod, "vpa").admissionController;
             assert.equal(vpa.hostNetwork, true, "the VPA admission controller is ready for when it is turned on");
-            assert.deepEqual(vpa.extraArgs, [`--port=${HOST_PORTS.vpaAdmission}`]);
+            assert.deepEqual(vpa.extraArgs, [`--port=${HOST_PORTS["vpa.admission"]}`]);
             ports.push(vpa.service.ports[0].targetPort);
             const lbcMetrics = Number(String(valuesOf(plans.prod, "aws-load-balancer-controller").metricsBindAddr).replace(":", ""));
             ports.push(lbcMetrics);
-            assert.deepEqual(ports, [HOST_PORTS.loadBalancerController, HOST_PORTS.metricsServer, HOST_PORTS.prometheusOperator, HOST_PORTS.vpaAdmission, HOST_PORTS.loadBalancerControllerMetrics]);
-            assert.equal(new Set(Object.values(HOST_PORTS)).size, Object.values(HOST_PORTS).length, "host ports are unique");
-            for (const p of Object.values(HOST_PORTS)) assert.ok(![10250, 9100, 8080, 5473, 9091, 9099].includes(p), `${p} is taken on the node`);
+            assert.deepEqual(ports, [HOST_PORTS["loadBalancerController.webhook"], HOST_PORTS["metricsServer.api"], HOST_PORTS["monitoring.operatorWebhook"], HOST_PORTS["vpa.admission"], HOST_PORTS["loadBalancerController.metrics"]]);
+            assert.equal(new Set(Object.values(HOST_PORTS)).size, Object.values(HOST_PORTS).length, `host ports of the add-ons' declarations are unique: ${JSON.stringify(HOST_PORTS)}`);
+            for (const p of Object.values(HOST_PORTS)) assert.ok(![10250, 9100, 5473, 9091, 9099].includes(p), `${p} is taken on the node (kubelet, node exporter, Calico)`);
             assert.equal(valuesOf(plans.prod, "aws-load-balancer-controller").dnsPolicy, "ClusterFirstWithHostNet");
         });
 
@@ -394,7 +396,7 @@ describe("third-party add-ons", () => {
             assert.equal(c.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal", "no public subnets in prod");
             assert.equal(c.ingressClassResource.default, false);
             assert.equal(c.hostNetwork, true);
-            assert.equal(c.admissionWebhooks.port, HOST_PORTS.ingressNginx);
+            assert.equal(c.admissionWebhooks.port, HOST_PORTS["ingressNginx.webhook"]);
             assert.ok(releaseOf(plan, "ingress-nginx")!.dependsOn.includes(releaseOf(plan, "aws-load-balancer-controller")!.urn), "its Service needs the controller's webhook");
             assert.deepEqual(layerOf(plan, "addons").outputs.ingressClasses, ["alb", "nginx"]);
             assert.equal(layerOf(plan, "addons").outputs.defaultIngressClass, "alb");
@@ -410,7 +412,8 @@ describe("third-party add-ons", () => {
                 for (const key of ENABLED.prod) {
                     for (const e of EXPECTED[key]) {
                         const r = listed.find((l) => l.name === e.release) ?? assert.fail(`${e.release} is not listed`);
-                        assert.deepEqual([r.chart, r.version, r.repository, r.namespace], [e.pin.chart, e.pin.version, e.pin.repository, e.namespace]);
+                        const source = chartReference(e.pin, undefined);
+                        assert.deepEqual([r.chart, r.version, r.repository, r.namespace], [source.chart, e.pin.version, source.repo, e.namespace]);
                         assert.deepEqual(r.values, valuesOf(plans.prod, e.release));
                     }
                 }

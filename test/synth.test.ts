@@ -189,7 +189,7 @@ describe("synth: secrets", () => {
 describe("synth: the CLI (synth/cli.ts)", () => {
     let tmp: string;
     const cli = (...args: string[]) =>
-        spawnSync(path.join(REPO_ROOT, "node_modules/.bin/tsx"), [path.join(REPO_ROOT, "synth/cli.ts"), ...args], {
+        spawnSync(process.execPath, [path.join(REPO_ROOT, "build/run.cjs"), "synth/cli.ts", ...args], {
             cwd: REPO_ROOT,
             encoding: "utf8",
         });

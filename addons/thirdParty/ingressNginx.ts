@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Addon } from "../catalog";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { ingressNginx as declaration } from "../../lib/addons/ingressNginx";
 import { addonRelease, replicasFor, type Upstream } from "./common";
 
 export const NGINX_INGRESS_CLASS = "nginx";
@@ -24,7 +24,7 @@ export function nlbAnnotations(egress: Upstream["egress"]): Record<string, strin
 }
 
 export function ingressNginxValues(replicas: number, up: Upstream) {
-    const api = apiReachable(up.podNetworkMode, "ingressNginx", WEBHOOK_PORT);
+    const api = apiReachable(up.podNetworkMode, declaration.hostPorts.webhook, WEBHOOK_PORT);
     return {
         controller: {
             kind: "Deployment",
@@ -42,14 +42,12 @@ export function ingressNginxValues(replicas: number, up: Upstream) {
 }
 
 export const ingressNginx: Addon = {
-    key: "ingressNginx",
-    // Its Service becomes an NLB through the load balancer controller's webhook.
-    after: ["karpenter", "calico", "loadBalancerController"],
+    declaration,
     install: (ctx, opts) => {
         pulumi.log.warn(INGRESS_NGINX_RETIRED);
         return addonRelease(ctx, `${ctx.clusterName}-ingress-nginx`, {
             key: "ingressNginx",
-            pin: CHARTS.ingressNginx,
+            pin: declaration.charts.ingressNginx,
             releaseName: "ingress-nginx",
             namespace: "ingress-nginx",
             values: (up) => ingressNginxValues(replicasFor(ctx), up),

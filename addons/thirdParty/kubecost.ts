@@ -4,7 +4,7 @@
 import type { Addon } from "../catalog";
 import { onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { CHARTS } from "../../lib/versions";
+import { kubecost as declaration } from "../../lib/addons/kubecost";
 import { addonRelease, replicasFor } from "./common";
 
 /** The chart's components with their own scheduling keys. */
@@ -22,12 +22,11 @@ export function kubecostValues(clusterName: string, replicas: number) {
 }
 
 export const kubecost: Addon = {
-    key: "kubecost",
-    after: ["karpenter", "storage"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-kubecost`, {
             key: "kubecost",
-            pin: CHARTS.kubecost,
+            pin: declaration.charts.kubecost,
             releaseName: "kubecost",
             namespace: "kubecost",
             values: () => kubecostValues(ctx.clusterName, replicasFor(ctx)),

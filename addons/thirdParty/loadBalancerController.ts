@@ -2,10 +2,10 @@
 // `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
 // makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
 import type { Addon } from "../catalog";
-import { apiReachable, HOST_PORTS, onAddonsPool } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { apiReachable, onAddonsPool } from "../../lib/placement";
+import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
+import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
 import { addonRelease, irsaAnnotations, isProduction, replicasFor, type Upstream } from "./common";
-import { LOAD_BALANCER_CONTROLLER_POLICY } from "./loadBalancerControllerPolicy";
 
 export const LBC_NAMESPACE = "kube-system";
 export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
@@ -21,7 +21,7 @@ export interface LoadBalancerControllerSettings {
 }
 
 export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: Upstream) {
-    const api = apiReachable(up.podNetworkMode, "loadBalancerController", WEBHOOK_PORT);
+    const api = apiReachable(up.podNetworkMode, declaration.hostPorts.webhook, WEBHOOK_PORT);
     // Without internet egress Shield, WAF and WAFv2 have no VPC endpoints: the controller must not call them.
     const edgeServices = up.egress !== "none";
     return {
@@ -44,18 +44,16 @@ export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, 
         hostNetwork: api.hostNetwork,
         dnsPolicy: api.dnsPolicy,
         webhookBindPort: api.port,
-        ...(api.hostNetwork ? { metricsBindAddr: `:${HOST_PORTS.loadBalancerControllerMetrics}` } : {}),
+        ...(api.hostNetwork ? { metricsBindAddr: `:${declaration.hostPorts.metrics}` } : {}),
     };
 }
 
 export const loadBalancerController: Addon = {
-    key: "loadBalancerController",
-    // Its webhooks must be reachable (Calico) before anything creates a Service or an Ingress.
-    after: ["karpenter", "calico"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-aws-load-balancer-controller`, {
             key: "loadBalancerController",
-            pin: CHARTS.loadBalancerController,
+            pin: declaration.charts.loadBalancerController,
             releaseName: "aws-load-balancer-controller",
             namespace: LBC_NAMESPACE,
             serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, policy: LOAD_BALANCER_CONTROLLER_POLICY },

@@ -5,32 +5,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
-import { CHARTS } from "../../lib/versions";
+import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy, bucketArn } from "../../lib/addons/loki";
 import type { Addon, AddonContext } from "../catalog";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type Upstream } from "./common";
 
-export const LOKI_NAMESPACE = "loki";
-export const LOKI_SERVICE_ACCOUNT = "loki";
+export { LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy };
 
 export type LokiBucketPurpose = "chunks" | "ruler";
-
-/** S3 ARNs of the `aws` partition (as lib/iam's managed policies). */
-const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
-
-/** What the Loki guide's `LokiS3AccessPolicy` grants, on these buckets only, and the key that encrypts them. */
-export function lokiS3Policy(buckets: string[], kmsKeyArn: string): PolicyDocument {
-    return policy(
-        {
-            Sid: "LokiStorage",
-            Effect: "Allow",
-            Action: ["s3:ListBucket", "s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
-            Resource: buckets.flatMap((b) => [bucketArn(b), `${bucketArn(b)}/*`]),
-        },
-        { Sid: "LokiStorageKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: kmsKeyArn },
-    );
-}
 
 /** Refuses every request to the bucket that does not use TLS. */
 export function tlsOnlyPolicy(bucket: string): PolicyDocument {
@@ -91,7 +74,7 @@ class Loki extends AddonGroup {
         const ruler = this.bucket(ctx, `${name}-ruler`, production);
         addonRelease(ctx, name, {
             key: "loki",
-            pin: CHARTS.loki,
+            pin: declaration.charts.loki,
             releaseName: "loki",
             namespace: LOKI_NAMESPACE,
             serviceAccountRole: {
@@ -135,7 +118,6 @@ class Loki extends AddonGroup {
 }
 
 export const loki: Addon = {
-    key: "loki",
-    after: ["karpenter", "calico", "storage"],
+    declaration,
     install: (ctx, opts) => new Loki(ctx, opts),
 };

@@ -3,13 +3,13 @@
 // on its own port (its default, 10250, is the kubelet's).
 import type { Addon } from "../catalog";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { metricsServer as declaration } from "../../lib/addons/metricsServer";
 import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
 
 const CONTAINER_PORT = 10250;
 
 export function metricsServerValues(replicas: number, production: boolean, up: Upstream) {
-    const api = apiReachable(up.podNetworkMode, "metricsServer", CONTAINER_PORT);
+    const api = apiReachable(up.podNetworkMode, declaration.hostPorts.api, CONTAINER_PORT);
     return {
         replicas,
         ...onAddonsPool(),
@@ -20,12 +20,11 @@ export function metricsServerValues(replicas: number, production: boolean, up: U
 }
 
 export const metricsServer: Addon = {
-    key: "metricsServer",
-    after: ["karpenter", "calico"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-metrics-server`, {
             key: "metricsServer",
-            pin: CHARTS.metricsServer,
+            pin: declaration.charts.metricsServer,
             releaseName: "metrics-server",
             namespace: "kube-system",
             values: (up) => metricsServerValues(replicasFor(ctx), isProduction(ctx), up),

@@ -6,7 +6,7 @@ import * as random from "@pulumi/random";
 import type { Addon, AddonContext } from "../catalog";
 import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { CHARTS } from "../../lib/versions";
+import { monitoring as declaration } from "../../lib/addons/monitoring";
 import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -29,7 +29,7 @@ const volumeClaim = (gib: number) => ({
 
 export function monitoringValues(s: MonitoringSettings, up: Upstream) {
     const pool = onAddonsPool();
-    const api = apiReachable(up.podNetworkMode, "prometheusOperator", OPERATOR_WEBHOOK_PORT);
+    const api = apiReachable(up.podNetworkMode, declaration.hostPorts.operatorWebhook, OPERATOR_WEBHOOK_PORT);
     const pdb = { enabled: s.production, minAvailable: 1 };
     return {
         prometheusOperator: {
@@ -78,7 +78,7 @@ class Monitoring extends AddonGroup {
         }, { parent: this, provider: ctx.provider });
         addonRelease(ctx, name, {
             key: "monitoring",
-            pin: CHARTS.monitoring,
+            pin: declaration.charts.monitoring,
             releaseName: "kube-prometheus-stack",
             namespace: MONITORING_NAMESPACE,
             createNamespace: false,
@@ -91,8 +91,6 @@ class Monitoring extends AddonGroup {
 }
 
 export const monitoring: Addon = {
-    key: "monitoring",
-    // Its pods need nodes and (overlay mode) Calico; Prometheus and Alertmanager need gp3 volumes.
-    after: ["karpenter", "calico", "storage"],
+    declaration,
     install: (ctx, opts) => new Monitoring(ctx, opts),
 };

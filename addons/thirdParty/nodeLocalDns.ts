@@ -5,7 +5,7 @@
 import type { Addon } from "../catalog";
 import { LOCAL_DNS_ADDRESS, kubeDnsAddress } from "../../lib/dns";
 import { everyNode } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { nodeLocalDns as declaration } from "../../lib/addons/nodeLocalDns";
 import { addonRelease } from "./common";
 
 export function nodeLocalDnsValues(serviceCidr: string) {
@@ -16,12 +16,11 @@ export function nodeLocalDnsValues(serviceCidr: string) {
 }
 
 export const nodeLocalDns: Addon = {
-    key: "nodeLocalDns",
-    after: ["karpenter"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-node-local-dns`, {
             key: "nodeLocalDns",
-            pin: CHARTS.nodeLocalDns,
+            pin: declaration.charts.nodeLocalDns,
             releaseName: "node-local-dns",
             // The chart's DaemonSet is hard-coded to kube-system.
             namespace: "kube-system",

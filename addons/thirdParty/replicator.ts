@@ -2,7 +2,7 @@
 // hard-codes one replica (no replicas value, hence no disruption budget).
 import type { Addon } from "../catalog";
 import { onAddonsPool } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { replicator as declaration } from "../../lib/addons/replicator";
 import { addonRelease } from "./common";
 
 export function replicatorValues() {
@@ -15,12 +15,11 @@ export function replicatorValues() {
 }
 
 export const replicator: Addon = {
-    key: "replicator",
-    after: ["karpenter"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-replicator`, {
             key: "replicator",
-            pin: CHARTS.replicator,
+            pin: declaration.charts.replicator,
             releaseName: "kubernetes-replicator",
             namespace: "kube-system",
             values: () => replicatorValues(),

@@ -4,7 +4,7 @@
 // every node. Pods read secrets with their own service account's role, not the provider's.
 import type { Addon, AddonContext } from "../catalog";
 import { everyNode } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { secretsStore as declaration } from "../../lib/addons/secretsStore";
 import { addonRelease, AddonGroup } from "./common";
 
 export const SECRETS_STORE_NAMESPACE = "kube-system";
@@ -35,14 +35,14 @@ class SecretsStore extends AddonGroup {
         const config = ctx.config.addons.secretsStore;
         const driver = addonRelease(ctx, `${name}-csi-driver`, {
             key: "secretsStore",
-            pin: CHARTS.secretsStore,
+            pin: declaration.charts.secretsStore,
             releaseName: "secrets-store-csi-driver",
             namespace: SECRETS_STORE_NAMESPACE,
             values: () => driverValues(),
         }, this.child(opts));
         addonRelease(ctx, `${name}-provider-aws`, {
             key: "secretsStore",
-            pin: CHARTS.secretsStoreProviderAws,
+            pin: declaration.charts.secretsStoreProviderAws,
             version: config.providerVersion,
             overrides: config.providerValues,
             releaseName: "secrets-store-csi-driver-provider-aws",
@@ -53,7 +53,6 @@ class SecretsStore extends AddonGroup {
 }
 
 export const secretsStore: Addon = {
-    key: "secretsStore",
-    after: ["karpenter"],
+    declaration,
     install: (ctx, opts) => new SecretsStore(ctx, opts),
 };

@@ -4,7 +4,7 @@
 // controller's networking is set either way, so turning it on works in calico-overlay mode too.
 import type { Addon } from "../catalog";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
-import { CHARTS } from "../../lib/versions";
+import { vpa as declaration } from "../../lib/addons/vpa";
 import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
 
 /** The admission controller's default listen port (`--port`). */
@@ -12,7 +12,7 @@ const ADMISSION_PORT = 8000;
 
 export function vpaValues(replicas: number, production: boolean, up: Upstream) {
     const pool = onAddonsPool();
-    const api = apiReachable(up.podNetworkMode, "vpaAdmission", ADMISSION_PORT);
+    const api = apiReachable(up.podNetworkMode, declaration.hostPorts.admission, ADMISSION_PORT);
     // A budget of one available pod would block node drains with a single replica.
     const podDisruptionBudget = { enabled: production, minAvailable: 1 };
     return {
@@ -32,13 +32,11 @@ export function vpaValues(replicas: number, production: boolean, up: Upstream) {
 }
 
 export const vpa: Addon = {
-    key: "vpa",
-    // The recommender reads the resource metrics API.
-    after: ["karpenter", "calico", "metricsServer"],
+    declaration,
     install: (ctx, opts) =>
         addonRelease(ctx, `${ctx.clusterName}-vpa`, {
             key: "vpa",
-            pin: CHARTS.vpa,
+            pin: declaration.charts.vpa,
             releaseName: "vpa",
             namespace: "kube-system",
             values: (up) => vpaValues(replicasFor(ctx), isProduction(ctx), up),

@@ -1,17 +1,14 @@
 // The add-ons layer's part of the config schema: Karpenter (its node class and node pools) and
-// every add-on, each behind an enable flag, with a pinned version and value overrides.
+// every add-on, each behind an enable flag, with a pinned version and value overrides. Each
+// add-on's own schema sits in its declaration (lib/addons/<add-on>.ts); `addonsSchema` is built there.
 import { z } from "zod";
-import { bool, dnsLabel, int, oneOf, reserved } from "./fields";
+import { exactVersion, KARPENTER_VERSION } from "../addons";
+import { dnsLabel, int, oneOf, reserved } from "./fields";
 
-/** An exact version (no ranges): "1.14.1", "v3.32.1", "2.13.0". */
-const exactVersion = z
-    .string()
-    .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an exact version such as "1.14.1" (ranges and "latest" are not pinned)` });
+export { addonsSchema, type AddonsConfig } from "../addons";
 
 /** Karpenter durations: "30s", "5m", "168h", "1h30m", or "Never". */
 const duration = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration such as "30s", "5m", "168h" or "Never"` });
-
-const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
 
 export const ARCHITECTURES = ["amd64", "arm64"] as const;
 export const CAPACITY_TYPES = ["on-demand", "spot"] as const;
@@ -76,7 +73,7 @@ export const DEFAULT_NODE_POOLS: z.input<typeof nodePool>[] = [
 
 export const karpenterSchema = z
     .strictObject({
-        version: exactVersion.default("1.14.1").describe("Karpenter chart and controller version (`karpenter-crd` and `karpenter`)."),
+        version: exactVersion.default(KARPENTER_VERSION).describe("Karpenter chart and controller version (`karpenter-crd` and `karpenter`)."),
         replicas: int(1, 5).default(2).describe("Controller replicas (on Fargate)."),
         bottlerocketVersion: z
             .string()
@@ -94,57 +91,4 @@ export const karpenterSchema = z
     .prefault({})
     .describe("Karpenter: provisions every EC2 node; its controller runs on Fargate.");
 
-/** A Helm add-on: on or off, the chart version (default: the pin in lib/versions.ts) and values merged over the platform's. */
-const helmAddon = (enabled: boolean, what: string) =>
-    z.strictObject({
-        enabled: bool().default(enabled).describe(`Install ${what}.`),
-        version: exactVersion.optional().describe("Chart version; default: the pin in `lib/versions.ts`."),
-        values: z.record(z.string(), z.unknown()).default({}).describe("Helm values merged over the platform's (objects deep-merged, the rest replaced)."),
-    });
-
-/** Every key of an add-on has a default, so the whole add-on may be left out. */
-const optionalAddon = <T extends z.ZodObject>(schema: T, what: string) => schema.prefault({} as never).describe(what);
-
-const helm = (enabled: boolean, what: string) => optionalAddon(helmAddon(enabled, what), what);
-
-const eksAddon = (what: string) =>
-    z
-        .strictObject({
-            enabled: bool().default(true).describe(`Install ${what}.`),
-            version: eksAddonVersion.optional().describe("EKS add-on version; default: the pin in `lib/versions.ts` for the cluster's Kubernetes version."),
-        })
-        .prefault({})
-        .describe(what);
-
-export const addonsSchema = z
-    .strictObject({
-        calico: optionalAddon(helmAddon(true, "Calico (tigera-operator): the pod overlay in `calico-overlay` mode, network policy in both modes").extend({
-            apiServer: bool().default(true).describe("Run the Calico API server (Calico resources through the Kubernetes API)."),
-        }), "Calico (tigera-operator): the pod overlay in `calico-overlay` mode, network policy in both modes"),
-        ebsCsi: eksAddon("the EBS CSI driver (EKS add-on) and the default `gp3` StorageClass"),
-        efsCsi: eksAddon("the EFS CSI driver (EKS add-on), an encrypted EFS file system and the `efs` StorageClass"),
-        podIdentityAgent: eksAddon("the EKS Pod Identity agent (EKS add-on)"),
-        loadBalancerController: helm(true, "the AWS Load Balancer Controller (ALB for Ingress, NLB for Services): the default ingress path"),
-        ingressNginx: helm(false, "ingress-nginx (retired upstream in March 2026, no more fixes: off by default)"),
-        replicator: helm(true, "kubernetes-replicator (copies secrets and config maps across namespaces)"),
-        kubecost: helm(true, "Kubecost cost-analyzer"),
-        metricsServer: helm(true, "metrics-server (resource metrics for autoscaling and `kubectl top`)"),
-        monitoring: optionalAddon(helmAddon(true, "kube-prometheus-stack (Prometheus, Alertmanager, Grafana)").extend({
-            retention: z.string().regex(/^\d+(h|d|w|y)$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Prometheus retention such as "15d"` }).default("15d").describe("How long Prometheus keeps metrics."),
-            storageGiB: int(1, 16384).default(50).describe("Prometheus volume size (gp3)."),
-        }), "kube-prometheus-stack (Prometheus, Alertmanager, Grafana)"),
-        loki: optionalAddon(helmAddon(true, "Loki (logs), storing in an encrypted S3 bucket").extend({
-            retentionDays: int(1, 3650).default(30).describe("Days Loki keeps logs."),
-        }), "Loki (logs), storing in an encrypted S3 bucket"),
-        secretsStore: optionalAddon(helmAddon(true, "the Secrets Store CSI driver with the AWS provider (Secrets Manager secrets as files)").extend({
-            providerVersion: exactVersion.optional().describe("AWS provider chart version; default: the pin in `lib/versions.ts`."),
-            providerValues: z.record(z.string(), z.unknown()).default({}).describe("Helm values of the AWS provider chart, merged over the platform's (`values` are the driver's)."),
-        }), "the Secrets Store CSI driver with the AWS provider (Secrets Manager secrets as files)"),
-        nodeLocalDns: helm(false, "NodeLocal DNSCache (for large clusters: avoids DNS throttling)"),
-        vpa: helm(false, "the Vertical Pod Autoscaler (recommendations only by default)"),
-    })
-    .prefault({})
-    .describe("Add-ons of the cluster, each with an enable flag, a pinned version and value overrides.");
-
 export type KarpenterConfig = z.output<typeof karpenterSchema>;
-export type AddonsConfig = z.output<typeof addonsSchema>;

@@ -5,6 +5,7 @@ import * as path from "path";
 import { z } from "zod";
 import { configSchema } from "./schema";
 import { keyName } from "./load";
+import { REPO_ROOT } from "../layers";
 
 interface JsonSchema {
     type?: string | string[];
@@ -22,7 +23,7 @@ interface JsonSchema {
     anyOf?: JsonSchema[];
 }
 
-export const REFERENCE_FILE = path.join(__dirname, "..", "..", "docs", "config-reference.md");
+export const REFERENCE_FILE = path.join(REPO_ROOT, "docs", "config-reference.md");
 
 function typeOf(s: JsonSchema): string {
     if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(" \\| ");

@@ -2,7 +2,7 @@
 // form: the v2.14 additions DescribeListenerAttributes, GetSecurityGroupsForVpc, capacity
 // reservations, IPAM pools and route tables included). The controller tags everything it creates
 // with `elbv2.k8s.aws/cluster`; the write statements are limited to resources carrying that tag.
-import { policy, type PolicyDocument, type Statement } from "../../lib/iam";
+import { policy, type PolicyDocument, type Statement } from "../policyDocument";
 
 export const LBC_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
