@@ -4,12 +4,13 @@
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
+import { bringUp } from "./bringUp";
 import { integrity } from "./integrity";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity];
+export const PLAYS: readonly Play[] = [integrity, bringUp];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);
