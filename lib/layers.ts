@@ -37,8 +37,9 @@ export function availableLayers(): Layer[] {
 /**
  * In one stack nothing but the dependency graph orders the layers, while layered stacks come up one
  * after another. The Kubernetes side needs that order: an object of a later layer may need a CRD, a
- * webhook's workload or a controller of an earlier one. So every Kubernetes object and Helm release
- * of a layer waits for every Kubernetes object and release of the layers before it.
+ * webhook's workload, a controller or the network plugin (an EKS add-on) of an earlier one. So every
+ * Kubernetes object and Helm release of a layer waits for every Kubernetes object, release and EKS
+ * add-on of the layers before it.
  */
 function orderKubernetesByLayer(): { next(): void } {
     const earlier: pulumi.Resource[] = [];
@@ -46,6 +47,7 @@ function orderKubernetesByLayer(): { next(): void } {
     // Kubernetes objects and Helm releases (not the provider: pulumi:providers:kubernetes).
     const isKubernetesObject = (type: string) => type.startsWith("kubernetes:");
     pulumi.runtime.registerStackTransformation((args) => {
+        if (args.type === "aws:eks/addon:Addon") current.push(args.resource);
         if (!isKubernetesObject(args.type)) return undefined;
         current.push(args.resource);
         if (!earlier.length) return undefined;
