@@ -7,7 +7,7 @@ import type { PodNetworkMode } from "../lib/config/schema";
 import { calico as declaration } from "../lib/addons/calico";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf, HelmRelease, type Values } from "./helmRelease";
-import { onAddonsPool } from "../lib/placement";
+import { everyNode, onAddonsPool } from "../lib/placement";
 
 export const CALICO_NAMESPACE = "tigera-operator";
 
@@ -19,15 +19,33 @@ export interface CalicoSettings {
     production: boolean;
 }
 
+/**
+ * Typha on any EC2 node, never on Fargate. The operator scales Typha with the number of nodes,
+ * Fargate's included (tigera/operator v1.42.3 pkg/common/autoscale.go: 3 from 5 nodes), and each
+ * Typha takes host ports 5473 and 9098, so it needs as many EC2 nodes as the operator wants
+ * replicas: pinning it to one pool (or to the add-ons' tolerations, which `controlPlaneTolerations`
+ * would give it in place of its tolerate-everything default, pkg/render/typha.go) can leave it short.
+ * An override replaces the rendered affinity, so the operator's zone spread is restated.
+ */
+export function typhaDeployment(): Values {
+    const agent = everyNode();
+    const zoneSpread = {
+        weight: 1,
+        podAffinityTerm: { labelSelector: { matchExpressions: [{ key: "k8s-app", operator: "In", values: ["calico-typha"] }] }, topologyKey: "topology.kubernetes.io/zone" },
+    };
+    return { spec: { template: { spec: { tolerations: agent.tolerations, affinity: { ...agent.affinity, podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [zoneSpread] } } } } } };
+}
+
 /** The `Installation` spec (the chart's `installation:` values, minus `enabled`). */
 export function installationSpec(s: CalicoSettings): Values {
     const addons = onAddonsPool();
     const common = {
         kubernetesProvider: "EKS",
-        // Typha and kube-controllers sit with the other add-ons; calico-node runs on every node.
+        // kube-controllers, the API server and the webhooks sit with the other add-ons; calico-node runs on every node.
         controlPlaneNodeSelector: addons.nodeSelector,
         controlPlaneTolerations: addons.tolerations,
         controlPlaneReplicas: s.production ? 2 : 1,
+        typhaDeployment: typhaDeployment(),
     };
     if (s.podNetworkMode === "vpc-cni") {
         return { ...common, cni: { type: "AmazonVPC" }, calicoNetwork: { bgp: "Disabled" } };

@@ -1,12 +1,12 @@
 // platform:addons:HelmRelease: every chart of the platform goes through here. A pinned chart,
 // its namespace, atomic upgrades with a timeout, typed values with the config's overrides merged
-// over them, and optionally an IAM role for the chart's service account (IRSA).
-import * as aws from "@pulumi/aws";
+// over them, and optionally the AWS identity of the chart's service account (lib/podIdentity.ts).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import deepmerge from "deepmerge";
 import { dependenciesOf } from "../lib/dependencies";
-import { managedPolicy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
+import type { PolicyDocument } from "../lib/iam";
+import { PodAwsIdentity, type OidcProvider, type PodCompute } from "../lib/podIdentity";
 import { chartReference, imageOverrides, type ImageCache } from "../lib/images";
 import type { ChartPin } from "../lib/versions";
 
@@ -22,17 +22,14 @@ export function mergeValues(base: Values, overrides: Values): Values {
 export interface ServiceAccountRole {
     /** The chart's service account the role is bound to. */
     serviceAccount: string;
+    /** Where the chart's pods run: Fargate takes IRSA, EC2 nodes EKS Pod Identity (lib/podIdentity.ts). */
+    compute: PodCompute;
     /** The policy the chart documents, inline on the role. */
     policy?: pulumi.Input<PolicyDocument>;
     /** Several inline policies by name, for charts whose upstream splits its permissions. */
     policies?: Record<string, pulumi.Input<PolicyDocument>>;
     /** AWS managed policies by name, e.g. `AmazonEBSCSIDriverPolicy`. */
     managedPolicies?: string[];
-}
-
-export interface OidcProvider {
-    oidcProviderArn: pulumi.Input<string>;
-    oidcProviderUrl: pulumi.Input<string>;
 }
 
 /** Where every release's chart and images come from (one value for the whole layer). */
@@ -48,12 +45,12 @@ export interface HelmReleaseArgs {
     releaseName?: string;
     chart: ChartPin;
     namespace: string;
-    /** The platform's values; receives the service account role's ARN when there is one. */
-    values: (roleArn: pulumi.Output<string> | undefined) => pulumi.Input<Values>;
+    /** The platform's values; receives the service account role's ARN and the annotations its service account needs (IRSA's; none with Pod Identity). */
+    values: (roleArn: pulumi.Output<string> | undefined, serviceAccountAnnotations: pulumi.Output<Record<string, string>>) => pulumi.Input<Values>;
     sources: Sources;
     /** Overrides from the config (`platform:addons.<name>.values`). */
     overrides?: Values;
-    serviceAccountRole?: ServiceAccountRole & { oidc: OidcProvider };
+    serviceAccountRole?: ServiceAccountRole & { clusterName: pulumi.Input<string>; oidc: OidcProvider };
     /** Seconds Helm waits for the release to become ready before it rolls back. */
     timeoutSeconds?: number;
     /**
@@ -76,29 +73,20 @@ export class HelmRelease extends pulumi.ComponentResource {
 
     constructor(name: string, args: HelmReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:addons:HelmRelease", name, {}, opts);
-        let role: aws.iam.Role | undefined;
-        const iam: pulumi.Resource[] = [];
         const sa = args.serviceAccountRole;
-        if (sa) {
-            role = new aws.iam.Role(`${name}-irsa`, {
-                description: `${args.chart.chart} (${args.namespace}/${sa.serviceAccount}) through IRSA`,
-                assumeRolePolicy: pulumi
-                    .all([sa.oidc.oidcProviderArn, sa.oidc.oidcProviderUrl])
-                    .apply(([arn, url]) => JSON.stringify(serviceAccountTrust(arn, url, args.namespace, sa.serviceAccount))),
-                tags: args.tags,
-            }, { parent: this });
-            iam.push(role);
-            if (sa.policy) {
-                iam.push(new aws.iam.RolePolicy(`${name}-irsa`, { role: role.id, policy: pulumi.output(sa.policy).apply((p) => JSON.stringify(p)) }, { parent: this }));
-            }
-            for (const [policyName, doc] of Object.entries(sa.policies ?? {})) {
-                iam.push(new aws.iam.RolePolicy(`${name}-irsa-${policyName}`, { role: role.id, name: policyName, policy: pulumi.output(doc).apply((p) => JSON.stringify(p)) }, { parent: this }));
-            }
-            for (const policyName of sa.managedPolicies ?? []) {
-                iam.push(new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managedPolicy(policyName) }, { parent: this }));
-            }
-        }
-        this.roleArn = role?.arn;
+        const identity = sa && new PodAwsIdentity(`${name}-${sa.compute === "fargate" ? "irsa" : "pod-identity"}`, {
+            clusterName: sa.clusterName,
+            namespace: args.namespace,
+            serviceAccount: sa.serviceAccount,
+            compute: sa.compute,
+            oidc: sa.oidc,
+            purpose: args.chart.chart,
+            policies: { ...(sa.policy ? { [args.chart.chart]: sa.policy } : {}), ...sa.policies },
+            managedPolicies: sa.managedPolicies,
+            tags: args.tags,
+        }, { parent: this });
+        this.roleArn = identity?.roleArn;
+        const annotations = identity?.serviceAccountAnnotations ?? pulumi.output<Record<string, string>>({});
 
         const source = chartReference(args.chart, args.sources.chartMirror);
         this.release = new k8s.helm.v3.Release(name, {
@@ -116,10 +104,10 @@ export class HelmRelease extends pulumi.ComponentResource {
             skipCrds: args.skipCrds ?? false,
             // The platform's values, then the image cache's registries, then the config's overrides.
             values: pulumi
-                .all([pulumi.output(args.values(this.roleArn)), pulumi.output(args.sources.imageCache)])
+                .all([pulumi.output(args.values(this.roleArn, annotations)), pulumi.output(args.sources.imageCache)])
                 .apply(([v, cache]) => mergeValues(mergeValues(v as Values, imageOverrides(args.chart.chart, cache)), args.overrides ?? {})),
         // Children do not inherit the component's dependsOn: the release waits for it explicitly.
-        }, { parent: this, provider: args.provider, dependsOn: [...dependenciesOf(opts), ...iam] });
+        }, { parent: this, provider: args.provider, dependsOn: [...dependenciesOf(opts), ...(identity?.ready ?? [])] });
         this.registerOutputs({ roleArn: this.roleArn });
     }
 }

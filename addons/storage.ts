@@ -1,16 +1,30 @@
-// platform:addons:Storage: the EBS and EFS CSI drivers and the Pod Identity agent as EKS managed
-// add-ons (pinned), the default `gp3` StorageClass and the `efs` StorageClass with its encrypted
+// platform:addons:Storage: the EBS and EFS CSI drivers and (when something uses EKS Pod Identity)
+// its agent as EKS managed add-ons (pinned), the default `gp3` StorageClass and the `efs` StorageClass with its encrypted
 // file system, each volume encrypted with the platform's KMS key.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { policy, serviceAccountTrust, type PolicyDocument } from "../lib/iam";
+import { policy, type PolicyDocument } from "../lib/iam";
+import { ADDON_LIST } from "../lib/addons";
+import { PodAwsIdentity } from "../lib/podIdentity";
+import type { PlatformConfig } from "../lib/config/schema";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./catalog";
 import { dependenciesOf } from "./helmRelease";
 import { onAddonsPool } from "../lib/placement";
 
 export const GP3_CLASS = "gp3";
+export const EBS_CONTROLLER_SA = "ebs-csi-controller-sa";
+export const EFS_CONTROLLER_SA = "efs-csi-controller-sa";
+
+/**
+ * The enabled add-ons that declare an AWS identity (their `iam`): their pods run on EC2 nodes and
+ * get it through EKS Pod Identity (Karpenter's controller runs on Fargate and uses IRSA). The Pod
+ * Identity agent is installed only when this is not empty.
+ */
+export function podIdentityUsers(c: PlatformConfig): string[] {
+    return ADDON_LIST.filter((d) => d.iam.length > 0 && c.addons[d.key].enabled).map((d) => d.key);
+}
 export const EFS_CLASS = "efs";
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
@@ -67,20 +81,25 @@ export class Storage extends pulumi.ComponentResource {
                 ...extra,
             }, { parent: this, dependsOn: [...upstream, ...dependsOn] });
 
-        if (c.addons.podIdentityAgent.enabled) {
-            addon("eks-pod-identity-agent", version("podIdentityAgent", c.addons.podIdentityAgent.version), {});
+        // The agent only where something uses EKS Pod Identity (its DaemonSet takes 169.254.170.23:80 on every node).
+        const users = podIdentityUsers(c);
+        let agent: aws.eks.Addon | undefined;
+        if (users.length > 0) {
+            if (!c.addons.podIdentityAgent.enabled) {
+                throw new Error(`platform:addons.podIdentityAgent.enabled is false, but ${users.join(", ")} get their AWS identity through EKS Pod Identity, which needs the agent on every node: enable it`);
+            }
+            agent = addon("eks-pod-identity-agent", version("podIdentityAgent", c.addons.podIdentityAgent.version), {});
         }
+        const afterAgent = agent ? [agent] : [];
 
         if (c.addons.ebsCsi.enabled) {
-            const role = this.controllerRole(`${name}-ebs-csi`, ctx, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy");
-            const kms = new aws.iam.RolePolicy(`${name}-ebs-csi-kms`, {
-                role: role.id,
-                policy: ctx.cluster.kmsKeyArn.apply((arn) => JSON.stringify(kmsForVolumes(arn))),
-            }, { parent: this });
+            const identity = this.controllerIdentity(`${name}-ebs-csi`, ctx, EBS_CONTROLLER_SA, "service-role/AmazonEBSCSIDriverPolicy", {
+                kms: ctx.cluster.kmsKeyArn.apply(kmsForVolumes),
+            });
             const driver = addon("aws-ebs-csi-driver", version("ebsCsi", c.addons.ebsCsi.version), {
-                serviceAccountRoleArn: role.arn,
+                podIdentityAssociations: [{ roleArn: identity.roleArn, serviceAccount: EBS_CONTROLLER_SA }],
                 configurationValues: JSON.stringify(csiConfiguration()),
-            }, [kms]);
+            }, [...identity.ready, ...afterAgent]);
             new k8s.storage.v1.StorageClass(`${name}-${GP3_CLASS}`, {
                 metadata: { name: GP3_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } },
                 provisioner: "ebs.csi.aws.com",
@@ -94,11 +113,11 @@ export class Storage extends pulumi.ComponentResource {
         }
 
         if (c.addons.efsCsi.enabled) {
-            const role = this.controllerRole(`${name}-efs-csi`, ctx, "efs-csi-controller-sa", "service-role/AmazonEFSCSIDriverPolicy");
+            const identity = this.controllerIdentity(`${name}-efs-csi`, ctx, EFS_CONTROLLER_SA, "service-role/AmazonEFSCSIDriverPolicy");
             const driver = addon("aws-efs-csi-driver", version("efsCsi", c.addons.efsCsi.version), {
-                serviceAccountRoleArn: role.arn,
+                podIdentityAssociations: [{ roleArn: identity.roleArn, serviceAccount: EFS_CONTROLLER_SA }],
                 configurationValues: JSON.stringify(csiConfiguration()),
-            });
+            }, [...identity.ready, ...afterAgent]);
             const fileSystem = this.fileSystem(name, ctx, production);
             new k8s.storage.v1.StorageClass(`${name}-${EFS_CLASS}`, {
                 metadata: { name: EFS_CLASS },
@@ -116,17 +135,22 @@ export class Storage extends pulumi.ComponentResource {
         this.registerOutputs({ storageClassNames: this.storageClassNames });
     }
 
-    /** The CSI controller's role (IRSA) with the driver's AWS managed policy. */
-    private controllerRole(name: string, ctx: AddonContext, serviceAccount: string, managedPolicy: string): aws.iam.Role {
-        const role = new aws.iam.Role(name, {
-            description: `${serviceAccount} of ${ctx.clusterName} through IRSA`,
-            assumeRolePolicy: pulumi
-                .all([ctx.cluster.oidcProviderArn, ctx.cluster.oidcProviderUrl])
-                .apply(([arn, url]) => JSON.stringify(serviceAccountTrust(arn, url, "kube-system", serviceAccount))),
+    /**
+     * The CSI controller's identity: it runs on the add-on nodes (EC2), so EKS Pod Identity, with
+     * the driver's AWS managed policy; the EKS add-on associates its own service account.
+     */
+    private controllerIdentity(name: string, ctx: AddonContext, serviceAccount: string, managedPolicy: string, policies?: Record<string, pulumi.Input<PolicyDocument>>): PodAwsIdentity {
+        return new PodAwsIdentity(name, {
+            clusterName: ctx.clusterName,
+            namespace: "kube-system",
+            serviceAccount,
+            compute: "ec2",
+            purpose: `${serviceAccount} of ${ctx.clusterName}`,
+            managedPolicies: [managedPolicy],
+            policies,
+            associate: false,
             tags: ctx.tags,
         }, { parent: this });
-        new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: `arn:aws:iam::aws:policy/${managedPolicy}` }, { parent: this });
-        return role;
     }
 
     /**

@@ -10,7 +10,7 @@ export const ADDONS_POOL = "addons";
 /** Karpenter labels every node with its pool. */
 export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
 
-export interface Toleration { key: string; operator: "Equal" | "Exists"; value?: string; effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule" }
+export interface Toleration { key?: string; operator: "Equal" | "Exists"; value?: string; effect?: "NoSchedule" | "NoExecute" | "PreferNoSchedule" }
 
 export interface Placement {
     nodeSelector: Record<string, string>;
@@ -28,8 +28,38 @@ export function dedicatedPool(pool: string): Placement {
 /** Third-party add-ons and monitoring: the `addons` pool. */
 export const onAddonsPool = (): Placement => dedicatedPool(ADDONS_POOL);
 
-/** DaemonSets (CSI node plugins, node exporters, DNS caches) run on every node, whatever its taints. */
-export const everyNode = (): Placement => ({ nodeSelector: {}, tolerations: [{ key: "", operator: "Exists", effect: "NoSchedule" }, { key: "", operator: "Exists", effect: "NoExecute" }] });
+/** EKS labels (and taints) Fargate's nodes with their compute type. */
+export const COMPUTE_TYPE_LABEL = "eks.amazonaws.com/compute-type";
+
+/** A required node affinity: `key NotIn values`. */
+export interface NodeAffinity {
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: { matchExpressions: { key: string; operator: "NotIn"; values: string[] }[] }[] } };
+}
+
+/** Never on a Fargate node: each runs only the pod Fargate started it for, and no DaemonSet or host network. */
+export const notOnFargate = (): NodeAffinity => ({
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: COMPUTE_TYPE_LABEL, operator: "NotIn", values: ["fargate"] }] }] } },
+});
+
+export interface NodeAgentPlacement {
+    tolerations: Toleration[];
+    affinity: NodeAffinity;
+}
+
+/**
+ * Node agents (CSI node plugins, node exporters, DNS caches, log collectors) and Calico's Typha run
+ * on every EC2 node, whatever its taints, and never on Fargate: tolerating every taint includes
+ * Fargate's `eks.amazonaws.com/compute-type=fargate:NoSchedule`, so the affinity must exclude it
+ * (the DaemonSet controller would otherwise create a pod per Fargate node that stays Pending).
+ */
+export const everyNode = (): NodeAgentPlacement => ({
+    tolerations: [
+        { key: "CriticalAddonsOnly", operator: "Exists" },
+        { operator: "Exists", effect: "NoSchedule" },
+        { operator: "Exists", effect: "NoExecute" },
+    ],
+    affinity: notOnFargate(),
+});
 
 /**
  * How a pod the API server must reach is networked. In calico-overlay mode the control plane

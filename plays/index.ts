@@ -6,11 +6,12 @@ import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
 import { bringUp } from "./bringUp";
 import { integrity } from "./integrity";
+import { scheduling } from "./scheduling";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, bringUp];
+export const PLAYS: readonly Play[] = [integrity, scheduling, bringUp];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

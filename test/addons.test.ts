@@ -59,7 +59,9 @@ const ENABLED: Record<string, string[]> = {
 };
 
 const ADDONS_POOL = { nodeSelector: { "karpenter.sh/nodepool": "addons" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "addons", effect: "NoSchedule" }] };
-const EVERY_NODE = [{ key: "", operator: "Exists", effect: "NoSchedule" }, { key: "", operator: "Exists", effect: "NoExecute" }];
+/** Every taint tolerated, Fargate excluded by node affinity (lib/placement.ts everyNode). */
+const EVERY_NODE = [{ key: "CriticalAddonsOnly", operator: "Exists" }, { operator: "Exists", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute" }];
+const NOT_ON_FARGATE = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] }] }] } } };
 
 describe("third-party add-ons", () => {
     const plans: Record<string, Plan> = {};
@@ -136,7 +138,7 @@ describe("third-party add-ons", () => {
         });
 
         it("attaches the published IAM policy, every action of which exists in IAM", async () => {
-            const policy = resourceOf(plans.prod, "addons", "aws:iam/rolePolicy:RolePolicy", "acme-prod-aws-load-balancer-controller-irsa");
+            const policy = resourceOf(plans.prod, "addons", "aws:iam/rolePolicy:RolePolicy", "acme-prod-aws-load-balancer-controller-pod-identity-aws-load-balancer-controller");
             assert.deepEqual(JSON.parse(inputs(policy).policy), LOAD_BALANCER_CONTROLLER_POLICY);
             const actions = LOAD_BALANCER_CONTROLLER_POLICY.Statement.flatMap((s) => [s.Action].flat());
             assert.ok(actions.length > 80, `${actions.length} actions`);
@@ -159,24 +161,30 @@ describe("third-party add-ons", () => {
         });
     });
 
-    describe("IRSA", () => {
-        for (const [release, namespace, serviceAccount] of [
-            ["aws-load-balancer-controller", "kube-system", "aws-load-balancer-controller"],
-            ["loki", "loki", "loki"],
-        ]) {
-            it(`binds ${release}'s role to system:serviceaccount:${namespace}:${serviceAccount} only, and the chart's service account uses it`, () => {
+    describe("EKS Pod Identity (pods on EC2 nodes)", () => {
+        for (const [release, namespace, serviceAccount, at] of [
+            ["aws-load-balancer-controller", "kube-system", "aws-load-balancer-controller", (v: AnyValues) => v.serviceAccount],
+            ["loki", "loki", "loki", (v: AnyValues) => v.serviceAccount],
+            ["kube-prometheus-stack", "monitoring", "grafana", (v: AnyValues) => v.grafana.serviceAccount],
+        ] as const) {
+            it(`associates ${release}'s role with ${namespace}/${serviceAccount} only, trusted for this cluster's Pod Identity, without an IRSA annotation`, () => {
                 for (const env of ["dev", "prod"]) {
-                    const v = valuesOf(plans[env], release);
-                    const arn: string = v.serviceAccount.annotations["eks.amazonaws.com/role-arn"];
-                    assert.equal(v.serviceAccount.name, serviceAccount);
-                    const role = roleOf(plans[env], arn) ?? assert.fail(`no role for ${arn}`);
+                    const sa = at(valuesOf(plans[env], release));
+                    assert.equal(sa.name, serviceAccount);
+                    assert.deepEqual(sa.annotations, {});
+                    const associations = resourcesOf(plans[env], "addons", "aws:eks/podIdentityAssociation:PodIdentityAssociation").map(inputs)
+                        .filter((a) => a.namespace === namespace && a.serviceAccount === serviceAccount);
+                    assert.equal(associations.length, 1, `${env}: one association of ${namespace}/${serviceAccount}`);
+                    const role = roleOf(plans[env], associations[0].roleArn) ?? assert.fail(`no role for ${associations[0].roleArn}`);
                     const trust = JSON.parse(inputs(role).assumeRolePolicy);
                     assert.equal(trust.Statement.length, 1);
-                    const conditions = trust.Statement[0].Condition.StringEquals;
-                    const issuer = String(layerOf(plans[env], "cluster").outputs.oidcProviderUrl).replace(/^https:\/\//, "");
-                    assert.equal(conditions[`${issuer}:sub`], `system:serviceaccount:${namespace}:${serviceAccount}`);
-                    assert.equal(conditions[`${issuer}:aud`], "sts.amazonaws.com");
-                    assert.equal(trust.Statement[0].Principal.Federated, layerOf(plans[env], "cluster").outputs.oidcProviderArn);
+                    assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+                    assert.deepEqual(trust.Statement[0].Action, ["sts:AssumeRole", "sts:TagSession"]);
+                    assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
+                        "aws:RequestTag/eks-cluster-name": layerOf(plans[env], "cluster").outputs.clusterName,
+                        "aws:RequestTag/kubernetes-namespace": namespace,
+                        "aws:RequestTag/kubernetes-service-account": serviceAccount,
+                    });
                 }
             });
         }
@@ -257,6 +265,14 @@ describe("third-party add-ons", () => {
             assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver-provider-aws").tolerations, EVERY_NODE);
             assert.deepEqual(valuesOf(plans.prod, "node-local-dns").tolerations, EVERY_NODE);
         });
+
+        it("keeps the DaemonSets off Fargate", () => {
+            assert.deepEqual(valuesOf(plans.prod, "kube-prometheus-stack")["prometheus-node-exporter"].affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver").linux.affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "secrets-store-csi-driver-provider-aws").affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "node-local-dns").affinity, NOT_ON_FARGATE);
+            assert.deepEqual(valuesOf(plans.prod, "loki").lokiCanary.affinity, NOT_ON_FARGATE);
+        });
     });
 
     describe("monitoring", () => {
@@ -324,7 +340,7 @@ describe("third-party add-ons", () => {
         });
 
         it("lets Loki's role reach its two buckets and the key only", () => {
-            const policy = JSON.parse(inputs(resourceOf(plans.prod, "addons", "aws:iam/rolePolicy:RolePolicy", "acme-prod-loki-irsa")).policy);
+            const policy = JSON.parse(inputs(resourceOf(plans.prod, "addons", "aws:iam/rolePolicy:RolePolicy", "acme-prod-loki-pod-identity-loki")).policy);
             const names = buckets(plans.prod).map((b) => inputs(b).bucket as string);
             assert.deepEqual(policy.Statement[0].Resource, names.flatMap((n) => [`arn:aws:s3:::${n}`, `arn:aws:s3:::${n}/*`]));
             assert.equal(policy.Statement[1].Resource, layerOf(plans.prod, "cluster").outputs.kmsKeyArn);

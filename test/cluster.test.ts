@@ -138,7 +138,7 @@ describe("cluster layer", () => {
     describe("managed node groups", () => {
         const config = () => configWith({
             "platform:nodeGroups": [
-                { name: "br", instanceTypes: ["m6a.large"], labels: { role: "fixed" }, taints: [{ key: "fixed", value: "yes", effect: "NO_SCHEDULE" }] },
+                { name: "br", instanceTypes: ["m6a.large"], labels: { role: "fixed" }, taints: [{ key: "fixed", value: "yes", effect: "PREFER_NO_SCHEDULE" }] },
                 { name: "al", amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m6i.large"], httpPutResponseHopLimit: 2 },
             ],
         });
@@ -154,7 +154,8 @@ describe("cluster layer", () => {
             assert.equal(group.amiType, "BOTTLEROCKET_x86_64");
             assert.equal(group.version, "1.35");
             assert.deepEqual(group.labels, { role: "fixed" });
-            assert.deepEqual(group.taints, [{ key: "fixed", value: "yes", effect: "NO_SCHEDULE" }]);
+            // (PreferNoSchedule: a NoSchedule taint no pod tolerates is capacity nothing can use, which the scheduling play refuses.)
+            assert.deepEqual(group.taints, [{ key: "fixed", value: "yes", effect: "PREFER_NO_SCHEDULE" }]);
             assert.deepEqual(group.subnetIds, layerOf(plan, "network").outputs.privateSubnetIds);
         });
 
@@ -222,12 +223,15 @@ describe("cluster layer", () => {
             assert.equal(trust.Condition.ArnLike["aws:SourceArn"], "arn:aws:eks:eu-west-1:111122223333:fargateprofile/acme-prod/*");
         });
 
-        it("ships Fargate logs to CloudWatch when enabled (prod) and not otherwise (dev)", () => {
+        it("ships Fargate logs to CloudWatch by default (dev, prod), and not when turned off", async () => {
             const map = resourcesOf(prod, "cluster", "kubernetes:core/v1:ConfigMap").find((r) => inputs(r).metadata.name === "aws-logging");
             assert.ok(map);
             assert.equal(inputs(map).metadata.namespace, "aws-observability");
             assert.match(inputs(map).data["output.conf"], /log_group_name \/aws\/eks\/acme-prod\/fargate/);
-            assert.equal(resourcesOf(dev, "cluster", "kubernetes:core/v1:ConfigMap").length, 0);
+            assert.ok(resourcesOf(dev, "cluster", "kubernetes:core/v1:ConfigMap").some((r) => inputs(r).metadata.name === "aws-logging"));
+            const off = await synth(configWith({ "platform:fargateLogging": { enabled: false } }));
+            assert.equal(resourcesOf(off, "cluster", "kubernetes:core/v1:ConfigMap").length, 0);
+            assert.equal(layerOf(off, "cluster").outputs.fargateLogGroupArn, undefined);
         });
     });
 

@@ -1,7 +1,7 @@
-// Storage: the EBS and EFS CSI drivers and the Pod Identity agent as pinned EKS add-ons, IRSA
-// bound to the drivers' service accounts, encrypted storage classes, and the EFS file system.
+// Storage: the EBS and EFS CSI drivers and the Pod Identity agent as pinned EKS add-ons, EKS Pod
+// Identity for the drivers' service accounts, encrypted storage classes, and the EFS file system.
 import { strict as assert } from "assert";
-import { csiConfiguration, EFS_CLASS, GP3_CLASS, reclaimPolicy } from "../addons/storage";
+import { csiConfiguration, EFS_CLASS, GP3_CLASS, podIdentityUsers, reclaimPolicy } from "../addons/storage";
 import type { PlannedResource } from "../synth/engine";
 import { synthesize, type Plan } from "../synth/synth";
 import { configWith, layerOf, resourcesOf, synthEnv } from "./helpers";
@@ -32,25 +32,34 @@ describe("storage", () => {
         }
     });
 
-    it("binds each CSI driver's role to its controller service account only (IRSA)", () => {
+    it("gives each CSI controller its role through the add-on's Pod Identity association, trusted for its service account only", () => {
         for (const [addon, sa, managed] of [
             ["aws-ebs-csi-driver", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"],
             ["aws-efs-csi-driver", "efs-csi-controller-sa", "service-role/AmazonEFSCSIDriverPolicy"],
         ]) {
-            const arn: string = inputs(addonOf(prod, addon)!).serviceAccountRoleArn;
-            const role = roleOf(prod, arn);
+            const driver = inputs(addonOf(prod, addon)!);
+            assert.equal(driver.serviceAccountRoleArn, undefined, "no IRSA");
+            assert.equal(driver.podIdentityAssociations.length, 1);
+            assert.equal(driver.podIdentityAssociations[0].serviceAccount, sa);
+            const role = roleOf(prod, driver.podIdentityAssociations[0].roleArn);
             assert.ok(role, `${addon} has a role`);
-            const trust = JSON.parse(inputs(role).assumeRolePolicy);
-            const statement = trust.Statement[0];
-            assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
-            assert.match(statement.Principal.Federated, /:oidc-provider\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\//);
-            const conditions = statement.Condition.StringEquals;
-            const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"));
-            assert.deepEqual(sub?.[1], `system:serviceaccount:kube-system:${sa}`);
-            assert.ok(Object.entries(conditions).some(([k, v]) => k.endsWith(":aud") && v === "sts.amazonaws.com"));
-            const attachment = resourcesOf(prod, "addons", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").find((r) => r.parent === role.parent && r.name === role.name);
+            const statement = JSON.parse(inputs(role).assumeRolePolicy).Statement[0];
+            assert.deepEqual(statement.Principal, { Service: "pods.eks.amazonaws.com" });
+            assert.equal(statement.Condition.StringEquals["aws:RequestTag/kubernetes-service-account"], sa);
+            assert.equal(statement.Condition.StringEquals["aws:RequestTag/kubernetes-namespace"], "kube-system");
+            const attachment = resourcesOf(prod, "addons", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").find((r) => r.parent === role.parent);
             assert.equal(inputs(attachment!).policyArn, `arn:aws:iam::aws:policy/${managed}`);
+            // The driver waits for the agent that hands its controller the credentials.
+            assert.ok(addonOf(prod, addon)!.dependsOn.includes(addonOf(prod, "eks-pod-identity-agent")!.urn));
         }
+    });
+
+    it("installs the Pod Identity agent only when something uses Pod Identity, and refuses to leave it out when something does", async () => {
+        const none = { ebsCsi: { enabled: false }, efsCsi: { enabled: false }, loadBalancerController: { enabled: false }, loki: { enabled: false }, monitoring: { enabled: false }, kubecost: { enabled: false } };
+        assert.deepEqual(podIdentityUsers(configWith({ "platform:addons": none })), []);
+        const { plan } = await synthesize(configWith({ "platform:addons": none }));
+        assert.equal(addonOf(plan, "eks-pod-identity-agent"), undefined);
+        await assert.rejects(synthesize(configWith({ "platform:addons": { podIdentityAgent: { enabled: false } } })), /platform:addons\.podIdentityAgent\.enabled is false, but ebsCsi, efsCsi, loadBalancerController, monitoring, loki get their AWS identity through EKS Pod Identity/);
     });
 
     it("the default gp3 class is encrypted with the platform key, binds in the pod's zone, and retains volumes in prod only", () => {

@@ -116,6 +116,9 @@ export class Karpenter extends pulumi.ComponentResource {
             sources: ctx.sources,
             serviceAccountRole: {
                 serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+                // The controller runs on Fargate, where Pod Identity does not reach: IRSA.
+                compute: "fargate",
+                clusterName: cluster,
                 policies: policyInputs,
                 oidc: { oidcProviderArn: ctx.cluster.oidcProviderArn, oidcProviderUrl: ctx.cluster.oidcProviderUrl },
             },

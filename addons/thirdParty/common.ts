@@ -2,7 +2,6 @@
 // the config's version, and a HelmRelease fed the cluster's and network's outputs once resolved.
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressMode, PodNetworkMode } from "../../lib/config/schema";
-import { irsaServiceAccountAnnotations } from "../../lib/iam";
 import type { ChartPin } from "../../lib/versions";
 import type { AddonContext, AddonKey } from "../catalog";
 import { dependenciesOf, HelmRelease, type ServiceAccountRole, type Values } from "../helmRelease";
@@ -13,7 +12,6 @@ export const isProduction = (ctx: AddonContext): boolean => ctx.config.tier === 
 /** Production runs two replicas (with a disruption budget where the chart has one); development one. */
 export const replicasFor = (ctx: AddonContext): number => (isProduction(ctx) ? 2 : 1);
 
-export const irsaAnnotations = (roleArn: string | undefined): Record<string, string> => (roleArn ? irsaServiceAccountAnnotations(roleArn) : {});
 
 /** The chart's pin, at the config's version when it sets one. */
 export const pinned = (pin: ChartPin, version: string | undefined): ChartPin => (version ? { ...pin, version } : pin);
@@ -26,6 +24,10 @@ export interface Upstream {
     serviceCidr: string;
     /** The service account role's ARN, when the release has one. */
     roleArn?: string;
+    /** Prometheus (kube-prometheus-stack) is installed: ServiceMonitors have their CRD. */
+    monitored: boolean;
+    /** What the release's service account carries for its AWS identity: IRSA's role annotation; none with Pod Identity. */
+    serviceAccountAnnotations: Record<string, string>;
 }
 
 type HelmAddonKey = Exclude<AddonKey, "ebsCsi" | "efsCsi" | "podIdentityAgent" | "calico">;
@@ -56,12 +58,14 @@ export function addonRelease(ctx: AddonContext, name: string, args: AddonRelease
         timeoutSeconds: args.timeoutSeconds,
         overrides: args.overrides ?? config.values,
         sources: ctx.sources,
-        values: (roleArn) =>
+        values: (roleArn, annotations) =>
             pulumi
-                .all([ctx.cluster.podNetworkMode, ctx.network.egress, ctx.network.vpcId, ctx.cluster.serviceCidr, roleArn])
-                .apply(([podNetworkMode, egress, vpcId, serviceCidr, arn]) => pulumi.output(args.values({ podNetworkMode, egress, vpcId, serviceCidr, roleArn: arn }))),
+                .all([ctx.cluster.podNetworkMode, ctx.network.egress, ctx.network.vpcId, ctx.cluster.serviceCidr, roleArn, annotations])
+                .apply(([podNetworkMode, egress, vpcId, serviceCidr, arn, serviceAccountAnnotations]) =>
+                    pulumi.output(args.values({ podNetworkMode, egress, vpcId, serviceCidr, roleArn: arn, serviceAccountAnnotations, monitored: ctx.config.addons.monitoring.enabled }))),
         serviceAccountRole: args.serviceAccountRole && {
             ...args.serviceAccountRole,
+            clusterName: ctx.clusterName,
             oidc: { oidcProviderArn: ctx.cluster.oidcProviderArn, oidcProviderUrl: ctx.cluster.oidcProviderUrl },
         },
         provider: ctx.provider,

@@ -11,6 +11,8 @@ export const NGINX_INGRESS_CLASS = "nginx";
 export const INGRESS_NGINX_RETIRED =
     "ingress-nginx is enabled: its upstream project retired in March 2026 and receives no more fixes, security fixes included. " +
     "Prefer the AWS Load Balancer Controller (IngressClass `alb`, the default) and plan the migration.";
+/** nginx's HTTP and HTTPS ports when it runs on the host network (calico-overlay mode). */
+export const HOST_NETWORK_HTTP_PORTS = { http: 10080, https: 10443 } as const;
 /** The admission webhook's port (chart `controller.admissionWebhooks.port`). */
 const WEBHOOK_PORT = 8443;
 
@@ -37,6 +39,12 @@ export function ingressNginxValues(replicas: number, up: Upstream) {
             hostNetwork: api.hostNetwork,
             dnsPolicy: api.dnsPolicy,
             admissionWebhooks: { enabled: true, port: api.port },
+            // On the host network, nginx's 80 would collide with the Pod Identity agent (169.254.170.23:80 on
+            // every node): its own ports there, behind the NLB's `ip` targets.
+            ...(api.hostNetwork ? {
+                containerPort: { http: HOST_NETWORK_HTTP_PORTS.http, https: HOST_NETWORK_HTTP_PORTS.https },
+                extraArgs: { "http-port": String(HOST_NETWORK_HTTP_PORTS.http), "https-port": String(HOST_NETWORK_HTTP_PORTS.https) },
+            } : {}),
         },
     };
 }

@@ -5,7 +5,7 @@ import type { Addon } from "../catalog";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
-import { addonRelease, irsaAnnotations, isProduction, replicasFor, type Upstream } from "./common";
+import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
 
 export const LBC_NAMESPACE = "kube-system";
 export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
@@ -32,7 +32,7 @@ export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, 
         replicaCount: s.replicas,
         ...onAddonsPool(),
         podDisruptionBudget: s.production ? { maxUnavailable: 1 } : {},
-        serviceAccount: { create: true, name: LBC_SERVICE_ACCOUNT, annotations: irsaAnnotations(up.roleArn) },
+        serviceAccount: { create: true, name: LBC_SERVICE_ACCOUNT, annotations: up.serviceAccountAnnotations },
         ingressClass: ALB_INGRESS_CLASS,
         createIngressClassResource: true,
         ingressClassConfig: { default: true },
@@ -56,7 +56,7 @@ export const loadBalancerController: Addon = {
             pin: declaration.charts.loadBalancerController,
             releaseName: "aws-load-balancer-controller",
             namespace: LBC_NAMESPACE,
-            serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, policy: LOAD_BALANCER_CONTROLLER_POLICY },
+            serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, compute: "ec2", policy: LOAD_BALANCER_CONTROLLER_POLICY },
             values: (up) =>
                 loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx) }, up),
         }, opts),

@@ -1,6 +1,7 @@
 // platform:addons:Loki: logs in S3. Two buckets (chunks and index; ruler), each encrypted with the
 // platform's KMS key, versioned, private and TLS-only; chunks expire after the retention. Loki's
-// service account reaches only its buckets (IRSA). One binary in development, the simple
+// service account reaches only its buckets (EKS Pod Identity). Fluent Bit on every EC2 node ships
+// containers' logs to it. One binary in development, the simple
 // scalable deployment (read, write, backend) in production.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,9 +10,11 @@ import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy
 import type { Addon, AddonContext } from "../catalog";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { addonRelease, AddonGroup, irsaAnnotations, isProduction, type Upstream } from "./common";
+import { addonRelease, AddonGroup, isProduction, type Upstream } from "./common";
 
 export { LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy };
+/** The chart's gateway Service (release `loki`, `gateway.service.port` 80): where Grafana and the log collector reach Loki. */
+export const LOKI_GATEWAY_URL = `http://loki-gateway.${LOKI_NAMESPACE}.svc.cluster.local`;
 
 export type LokiBucketPurpose = "chunks" | "ruler";
 
@@ -34,6 +37,52 @@ export interface LokiSettings {
     buckets: Record<LokiBucketPurpose, string>;
 }
 
+/**
+ * Fluent Bit on every EC2 node (never Fargate, whose own log router ships to CloudWatch): it tails
+ * the containers' logs under /var/log, adds their pod's metadata and pushes them to Loki's
+ * gateway. Bottlerocket runs containerd (no /var/lib/docker) and its journal is not read here.
+ */
+export function collectorValues(lokiHost: string, scrape: boolean) {
+    return {
+        kind: "DaemonSet",
+        ...everyNode(),
+        testFramework: { enabled: false },
+        serviceMonitor: { enabled: scrape },
+        daemonSetVolumes: [{ name: "varlog", hostPath: { path: "/var/log" } }],
+        daemonSetVolumeMounts: [{ name: "varlog", mountPath: "/var/log" }],
+        config: {
+            inputs: `[INPUT]
+    Name tail
+    Path /var/log/containers/*.log
+    multiline.parser cri, docker
+    Tag kube.*
+    DB /var/log/fluent-bit-kube.db
+    Mem_Buf_Limit 5MB
+    Skip_Long_Lines On
+`,
+            filters: `[FILTER]
+    Name kubernetes
+    Match kube.*
+    Merge_Log On
+    Keep_Log Off
+    K8S-Logging.Parser On
+    K8S-Logging.Exclude On
+`,
+            outputs: `[OUTPUT]
+    Name loki
+    Match kube.*
+    Host ${lokiHost}
+    Port 80
+    Labels job=fluent-bit
+    Label_keys $kubernetes['namespace_name'],$kubernetes['pod_name'],$kubernetes['container_name'],$kubernetes['host']
+    Remove_keys kubernetes,stream
+    Line_format json
+    Retry_Limit False
+`,
+        },
+    };
+}
+
 export function lokiValues(s: LokiSettings, up: Upstream) {
     const pool = onAddonsPool();
     const persistence = { storageClass: GP3_CLASS };
@@ -51,7 +100,7 @@ export function lokiValues(s: LokiSettings, up: Upstream) {
             limits_config: { retention_period: `${s.retentionDays * 24}h` },
             compactor: { retention_enabled: true, delete_request_store: "s3" },
         },
-        serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: irsaAnnotations(up.roleArn) },
+        serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: up.serviceAccountAnnotations },
         singleBinary: { replicas: scalable ? 0 : 1, ...pool, persistence },
         write: { replicas: scalable ? 3 : 0, ...pool, persistence },
         read: { replicas: scalable ? 2 : 0, ...pool },
@@ -59,7 +108,9 @@ export function lokiValues(s: LokiSettings, up: Upstream) {
         gateway: { replicas: scalable ? 2 : 1, ...pool },
         chunksCache: { enabled: scalable, ...pool, allocatedMemory: 2048 },
         resultsCache: { enabled: scalable, ...pool },
-        lokiCanary: { tolerations: everyNode().tolerations },
+        lokiCanary: { ...everyNode() },
+        // Loki comes after monitoring: its own ServiceMonitors.
+        monitoring: { serviceMonitor: { enabled: up.monitored } },
         minio: { enabled: false },
     };
 }
@@ -72,19 +123,30 @@ class Loki extends AddonGroup {
         const production = isProduction(ctx);
         const chunks = this.bucket(ctx, `${name}-chunks`, production, config.retentionDays);
         const ruler = this.bucket(ctx, `${name}-ruler`, production);
-        addonRelease(ctx, name, {
+        const release = addonRelease(ctx, name, {
             key: "loki",
             pin: declaration.charts.loki,
             releaseName: "loki",
             namespace: LOKI_NAMESPACE,
             serviceAccountRole: {
                 serviceAccount: LOKI_SERVICE_ACCOUNT,
+                compute: "ec2",
                 policy: pulumi.all([chunks.bucket, ruler.bucket, ctx.cluster.kmsKeyArn]).apply(([c, r, key]) => lokiS3Policy([c, r], key)),
             },
             values: (up) =>
                 pulumi.all([chunks.bucket, ruler.bucket]).apply(([c, r]) =>
                     lokiValues({ production, region: ctx.config.region, retentionDays: config.retentionDays, buckets: { chunks: c, ruler: r } }, up)),
         }, this.child(opts, [chunks.ready, ruler.ready]));
+        // Logs from every node reach Loki: the collector waits for Loki (its first pushes would fail).
+        addonRelease(ctx, `${name}-fluent-bit`, {
+            key: "loki",
+            pin: declaration.charts.fluentBit,
+            version: declaration.charts.fluentBit.version,
+            overrides: {},
+            releaseName: "fluent-bit",
+            namespace: LOKI_NAMESPACE,
+            values: () => collectorValues(new URL(LOKI_GATEWAY_URL).hostname, ctx.config.addons.monitoring.enabled),
+        }, this.child(opts, [release]));
     }
 
     /** An encrypted, versioned, private, TLS-only bucket; its objects expire after `expireDays` when given. */

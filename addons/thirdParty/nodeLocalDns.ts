@@ -11,7 +11,7 @@ import { addonRelease } from "./common";
 export function nodeLocalDnsValues(serviceCidr: string) {
     return {
         config: { dnsServer: kubeDnsAddress(serviceCidr), localDns: LOCAL_DNS_ADDRESS },
-        tolerations: everyNode().tolerations,
+        ...everyNode(),
     };
 }
 

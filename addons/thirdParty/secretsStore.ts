@@ -17,14 +17,14 @@ export function driverValues() {
         syncSecret: { enabled: true },
         enableSecretRotation: true,
         rotationPollInterval: ROTATION_POLL_INTERVAL,
-        linux: { tolerations: everyNode().tolerations },
+        linux: { ...everyNode() },
     };
 }
 
 export function providerValues() {
     return {
         "secrets-store-csi-driver": { install: false },
-        tolerations: everyNode().tolerations,
+        ...everyNode(),
     };
 }
 

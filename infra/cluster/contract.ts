@@ -15,6 +15,8 @@ export const clusterContract = z.object({
     /** Node role ARN per managed node group name. */
     nodeRoleArns: z.record(z.string(), z.string()),
     fargatePodExecutionRoleArn: z.string().startsWith("arn:aws"),
+    /** The CloudWatch log group of Fargate pods' logs (Fargate's log router), when Fargate logging is on. */
+    fargateLogGroupArn: z.string().startsWith("arn:aws").optional(),
     /** The pods Fargate runs: a namespace, optionally narrowed by labels (all profiles' selectors). */
     fargateSelectors: z.array(z.object({ namespace: z.string(), labels: z.record(z.string(), z.string()).optional() })),
     kmsKeyArn: z.string().startsWith("arn:aws"),

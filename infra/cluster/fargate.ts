@@ -23,6 +23,8 @@ export class Fargate extends pulumi.ComponentResource {
     readonly podExecutionRoleArn: pulumi.Output<string>;
     /** The last profile: whatever must run on Fargate waits for it. */
     readonly ready: pulumi.Resource[];
+    /** The CloudWatch log group Fargate's log router writes pods' logs to, when logging is on. */
+    readonly logGroupArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: FargateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:Fargate", name, {}, opts);
@@ -46,7 +48,7 @@ export class Fargate extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: previous ? [previous] : [] });
         }
 
-        if (args.logging.enabled) this.enableLogging(name, role, args);
+        this.logGroupArn = args.logging.enabled ? this.enableLogging(name, role, args) : pulumi.output(undefined);
 
         this.podExecutionRoleArn = role.arn;
         this.ready = previous ? [previous] : [];
@@ -54,7 +56,7 @@ export class Fargate extends pulumi.ComponentResource {
     }
 
     /** Fargate's built-in Fluent Bit ships pod logs to CloudWatch when the aws-logging ConfigMap exists. */
-    private enableLogging(name: string, role: aws.iam.Role, args: FargateArgs): void {
+    private enableLogging(name: string, role: aws.iam.Role, args: FargateArgs): pulumi.Output<string | undefined> {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-fargate`, {
             name: `/aws/eks/${args.clusterName}/fargate`,
             retentionInDays: args.logging.retentionDays,
@@ -84,5 +86,6 @@ export class Fargate extends pulumi.ComponentResource {
 `,
             },
         }, { parent: this, provider: args.k8sProvider });
+        return logGroup.arn;
     }
 }

@@ -123,6 +123,7 @@ export const layer = defineLayer({
             nodeRoleArns: pulumi.all(Object.fromEntries(nodeGroups.map((g, i) => [c.nodeGroups[i].name, g.roleArn]))),
             fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
             fargateSelectors: pulumi.output(c.fargateProfiles.flatMap((p) => p.selectors)),
+            fargateLogGroupArn: fargate.logGroupArn,
             kmsKeyArn: controlPlane.kmsKeyArn,
             kubernetesVersion: pulumi.output(c.kubernetesVersion),
             authenticationMode: pulumi.output(c.authenticationMode),

@@ -30,6 +30,10 @@ export type AddonKey = (typeof ADDON_KEYS)[number];
 export type Foundation = "karpenter" | "calico" | "storage";
 
 /** An AWS identity of one of the add-on's service accounts. */
+/**
+ * An AWS identity of one of the add-on's service accounts. Add-ons' pods run on EC2 nodes, so it
+ * is EKS Pod Identity (lib/podIdentity.ts); an add-on declaring one needs the Pod Identity agent.
+ */
 export interface AddonIam {
     namespace: string;
     serviceAccount: string;

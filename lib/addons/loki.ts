@@ -27,12 +27,21 @@ export const loki = defineAddon({
                 reg("docker.io", "grafana/loki-canary", "lokiCanary.image.registry"),
             ],
         },
+        /** Fluent Bit: the log collector on every EC2 node, shipping containers' logs to Loki. */
+        fluentBit: {
+            chart: "fluent-bit",
+            repository: "https://fluent.github.io/helm-charts/",
+            version: "0.58.1",
+            // Published at cr.fluentbit.io (which ECR cannot cache) and, the same builds, on Docker Hub.
+            images: [{ upstream: "docker.io", repository: "fluent/fluent-bit", repositoryKey: "image.repository" }],
+        },
     },
     config: optionalAddon(helmAddon(true, DESCRIPTION).extend({
         retentionDays: int(1, 3650).default(30).describe("Days Loki keeps logs."),
     }), DESCRIPTION),
     requires: ["ebsCsi"],
-    after: ["karpenter", "calico", "storage", "loadBalancerController"],
+    // After monitoring: Loki's and the collector's ServiceMonitors need the Prometheus operator's CRDs.
+    after: ["karpenter", "calico", "storage", "loadBalancerController", "monitoring"],
     hostPorts: {},
     iam: [{ namespace: LOKI_NAMESPACE, serviceAccount: LOKI_SERVICE_ACCOUNT, inline: "its buckets and the key that encrypts them (lokiS3Policy)" }],
 });

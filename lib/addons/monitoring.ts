@@ -42,5 +42,6 @@ export const monitoring = defineAddon({
     after: ["karpenter", "calico", "storage", "loadBalancerController"],
     // calico-overlay mode: the operator's admission webhook on the host network, off the kubelet's 10250.
     hostPorts: { operatorWebhook: 10261 },
-    iam: [],
+    // Grafana reads CloudWatch (metrics, Fargate pods' logs) with its own role.
+    iam: [{ namespace: "monitoring", serviceAccount: "grafana", inline: "CloudWatch metrics and the cluster's log groups (grafanaCloudWatchPolicy)" }],
 });

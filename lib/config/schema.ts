@@ -206,7 +206,7 @@ export const configSchema = z.strictObject({
     fargateProfiles: z.array(fargateProfile).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
     fargateLogging: z
         .strictObject({
-            enabled: bool().default(false).describe("Ship Fargate pods' logs to CloudWatch Logs."),
+            enabled: bool().default(true).describe("Ship Fargate pods' logs to CloudWatch Logs (Fargate's log router; Grafana reads them there): the only way their logs leave Fargate."),
             retentionDays: retentionDays.default(30).describe("Retention of the Fargate log group."),
         })
         .prefault({})
