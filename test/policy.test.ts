@@ -18,7 +18,7 @@ before(async () => {
     dev = stacksOfPlan(await synthEnv("dev"), false, TEST_DAY);
     const prodConfig = envConfig("prod");
     const { nodeGroups } = configWith({
-        "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.xlarge"], taints: [{ key: "platform.acme.io/capacity", value: "fixed", effect: "NO_SCHEDULE" }] }],
+        "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.xlarge"], labels: { "platform.acme.io/capacity": "fixed" } }],
     });
     const withGroups = { ...prodConfig, podNetwork: { ...prodConfig.podNetwork, mode: "vpc-cni" as const }, nodeGroups };
     groups = stacksOfPlan((await synthesize(withGroups)).plan, true, TEST_DAY);
