@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import stylistic from "@stylistic/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -10,6 +11,33 @@ export default tseslint.config(
     {
         rules: {
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        },
+    },
+    // The formatter: the project's existing style as rules `npm run format` (eslint --fix) applies.
+    // Line length is left to the author: long single-line declarations are the house style.
+    {
+        plugins: { "@stylistic": stylistic },
+        rules: {
+            "@stylistic/indent": ["error", 4, { SwitchCase: 1, offsetTernaryExpressions: true, ignoredNodes: ["TSUnionType", "TSIntersectionType"] }],
+            "@stylistic/quotes": ["error", "double", { avoidEscape: true, allowTemplateLiterals: "always" }],
+            "@stylistic/semi": ["error", "always"],
+            "@stylistic/comma-dangle": ["error", "always-multiline"],
+            "@stylistic/brace-style": ["error", "1tbs", { allowSingleLine: true }],
+            "@stylistic/comma-spacing": "error",
+            "@stylistic/keyword-spacing": "error",
+            "@stylistic/space-before-blocks": "error",
+            "@stylistic/space-infix-ops": "error",
+            "@stylistic/arrow-spacing": "error",
+            "@stylistic/key-spacing": "error",
+            "@stylistic/semi-spacing": "error",
+            "@stylistic/block-spacing": "error",
+            "@stylistic/member-delimiter-style": "error",
+            "@stylistic/type-annotation-spacing": "error",
+            "@stylistic/space-before-function-paren": ["error", { anonymous: "always", named: "never", asyncArrow: "always" }],
+            "@stylistic/no-trailing-spaces": "error",
+            "@stylistic/no-multiple-empty-lines": ["error", { max: 1, maxEOF: 0, maxBOF: 0 }],
+            "@stylistic/eol-last": "error",
+            "@stylistic/no-tabs": "error",
         },
     },
 );

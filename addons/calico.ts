@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PodNetworkMode } from "../lib/config/schema";
 import { calico as declaration } from "../lib/addons/calico";
-import type { AddonContext } from "./catalog";
+import type { AddonContext } from "./addon";
 import { dependenciesOf, HelmRelease, type Values } from "./helmRelease";
 import { everyNode, onAddonsPool } from "../lib/placement";
 

@@ -72,7 +72,8 @@ export class HelmRelease extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: HelmReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("platform:addons:HelmRelease", name, {}, opts);
+        // The pin and the chart mirror as declared, for readers of the plan (the chart-truth play accepts the mirror).
+        super("platform:addons:HelmRelease", name, { chart: args.chart.chart, version: args.chart.version, repository: args.chart.repository, chartMirror: args.sources.chartMirror ?? "" }, opts);
         const sa = args.serviceAccountRole;
         const identity = sa && new PodAwsIdentity(`${name}-${sa.compute === "fargate" ? "irsa" : "pod-identity"}`, {
             clusterName: sa.clusterName,

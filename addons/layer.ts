@@ -11,11 +11,13 @@ import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Calico, isOverlay } from "./calico";
 import { installOrder, isFoundation } from "../lib/addons";
-import type { AddonContext, Foundation } from "./catalog";
+import type { AddonContext, Foundation } from "./addon";
 import { addonsContract } from "./contract";
 import { Karpenter } from "./karpenter";
+import { AccessLogs } from "./accessLogs";
 import { Storage } from "./storage";
 import { THIRD_PARTY } from "./thirdParty";
+import { ALB_INGRESS_CLASS } from "../lib/loadBalancers";
 
 export const layer = defineLayer({
     name: "addons",
@@ -26,7 +28,13 @@ export const layer = defineLayer({
         const tags = baseTags(c, "addons");
         const provider = new k8s.Provider(`${name}-addons`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
         const sources = { chartMirror: c.charts.mirror, imageCache: cluster.imageCache.apply((cache) => cache as ImageCache | undefined) };
-        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId: aws.getCallerIdentityOutput().accountId, provider, sources, tags };
+        const accountId = aws.getCallerIdentityOutput().accountId;
+        const production = c.tier === "production";
+        // The log bucket of what logs to S3 (the load balancers, Loki's buckets); none when nothing does.
+        const logged = c.addons.loadBalancerController.enabled || c.addons.loki.enabled;
+        const accessLogs = logged ? new AccessLogs(`${name}-access-logs`, { clusterName: name, region: c.region, accountId, production, retentionDays: production ? 365 : 30, tags }) : undefined;
+        const accessLogBucket = accessLogs ? accessLogs.bucket : pulumi.output("");
+        const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId, provider, sources, tags, accessLogBucket };
 
         // Karpenter launches every EC2 node; every other add-on's pods run on them. In calico-overlay
         // mode Calico is the network plugin: it comes first (without waiting: its operator needs a node)
@@ -57,7 +65,7 @@ export const layer = defineLayer({
         }
 
         const ingressClasses = [
-            ...(c.addons.loadBalancerController.enabled ? ["alb"] : []),
+            ...(c.addons.loadBalancerController.enabled ? [ALB_INGRESS_CLASS] : []),
             ...(c.addons.ingressNginx.enabled ? ["nginx"] : []),
         ];
         return {
@@ -71,6 +79,7 @@ export const layer = defineLayer({
             networkPolicy: pulumi.output(c.addons.calico.enabled),
             secretsStore: pulumi.output(c.addons.secretsStore.enabled),
             monitoring: pulumi.output(c.addons.monitoring.enabled),
+            accessLogBucket,
         };
     },
 });

@@ -9,11 +9,15 @@ import { ADDON_LIST } from "../lib/addons";
 import { PodAwsIdentity } from "../lib/podIdentity";
 import type { PlatformConfig } from "../lib/config/schema";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
-import type { AddonContext } from "./catalog";
+import type { AddonContext } from "./addon";
 import { dependenciesOf } from "./helmRelease";
 import { onAddonsPool } from "../lib/placement";
 
-export const GP3_CLASS = "gp3";
+import { EFS_CLASS, GP3_CLASS } from "../lib/config/addonNeeds";
+
+// The class names are config's knowledge too: applications' volumes are checked against them before anything is registered.
+export { EFS_CLASS, GP3_CLASS };
+
 export const EBS_CONTROLLER_SA = "ebs-csi-controller-sa";
 export const EFS_CONTROLLER_SA = "efs-csi-controller-sa";
 
@@ -25,13 +29,26 @@ export const EFS_CONTROLLER_SA = "efs-csi-controller-sa";
 export function podIdentityUsers(c: PlatformConfig): string[] {
     return ADDON_LIST.filter((d) => d.iam.length > 0 && c.addons[d.key].enabled).map((d) => d.key);
 }
-export const EFS_CLASS = "efs";
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
-/** The CSI drivers' controllers (EKS add-on configuration) sit with the other add-ons; node plugins run everywhere. */
-export function csiConfiguration() {
+/**
+ * The EBS CSI add-on's configuration: the controller sits with the other add-ons; the node plugin
+ * tolerates every taint (`node.tolerateAllTaints`, a key of the EBS add-on's schema).
+ */
+export function ebsCsiConfiguration() {
     const addons = onAddonsPool();
     return { controller: { nodeSelector: addons.nodeSelector, tolerations: addons.tolerations }, node: { tolerateAllTaints: true } };
+}
+
+/**
+ * The EFS CSI add-on's configuration: the controller sits with the other add-ons. EKS validates
+ * configurationValues against the add-on's schema with `additionalProperties: false`, and the EFS
+ * schema has no `node.tolerateAllTaints` (that is the EBS driver's key); its node DaemonSet
+ * already tolerates every taint by default (`node.tolerations: [{operator: Exists}]`).
+ */
+export function efsCsiConfiguration() {
+    const addons = onAddonsPool();
+    return { controller: { nodeSelector: addons.nodeSelector, tolerations: addons.tolerations } };
 }
 
 /** What the EBS CSI driver needs of a customer-managed key to create and attach encrypted volumes. */
@@ -98,7 +115,7 @@ export class Storage extends pulumi.ComponentResource {
             });
             const driver = addon("aws-ebs-csi-driver", version("ebsCsi", c.addons.ebsCsi.version), {
                 podIdentityAssociations: [{ roleArn: identity.roleArn, serviceAccount: EBS_CONTROLLER_SA }],
-                configurationValues: JSON.stringify(csiConfiguration()),
+                configurationValues: JSON.stringify(ebsCsiConfiguration()),
             }, [...identity.ready, ...afterAgent]);
             new k8s.storage.v1.StorageClass(`${name}-${GP3_CLASS}`, {
                 metadata: { name: GP3_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } },
@@ -116,7 +133,7 @@ export class Storage extends pulumi.ComponentResource {
             const identity = this.controllerIdentity(`${name}-efs-csi`, ctx, EFS_CONTROLLER_SA, "service-role/AmazonEFSCSIDriverPolicy");
             const driver = addon("aws-efs-csi-driver", version("efsCsi", c.addons.efsCsi.version), {
                 podIdentityAssociations: [{ roleArn: identity.roleArn, serviceAccount: EFS_CONTROLLER_SA }],
-                configurationValues: JSON.stringify(csiConfiguration()),
+                configurationValues: JSON.stringify(efsCsiConfiguration()),
             }, [...identity.ready, ...afterAgent]);
             const fileSystem = this.fileSystem(name, ctx, production);
             new k8s.storage.v1.StorageClass(`${name}-${EFS_CLASS}`, {

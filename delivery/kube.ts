@@ -1,11 +1,9 @@
 // ClusterApi through @kubernetes/client-node, from the cluster stack's kubeconfig output (which
 // authenticates with `aws eks get-token`, so the caller's AWS credentials apply).
 import * as k8s from "@kubernetes/client-node";
-import { NODE_POOL_API } from "../lib/karpenterNodes";
+import { NODE_POOL_API, NODE_POOL_LABEL } from "../lib/karpenterNodes";
 import type { BlockerKind, ClusterApi, KubeObject } from "./blockers";
 
-/** The label Karpenter puts on every node it launches. */
-const KARPENTER_NODE_LABEL = "karpenter.sh/nodepool";
 const [KARPENTER_GROUP, KARPENTER_VERSION] = NODE_POOL_API.split("/");
 const PLURALS = { NodePool: "nodepools", NodeClaim: "nodeclaims" } as const;
 
@@ -40,7 +38,7 @@ export function kubeClusterApi(kubeconfig: string): ClusterApi {
                 case "Ingress":
                     return named(kind, (await networking.listIngressForAllNamespaces()).items);
                 case "Node":
-                    return named(kind, (await core.listNode({ labelSelector: KARPENTER_NODE_LABEL })).items);
+                    return named(kind, (await core.listNode({ labelSelector: NODE_POOL_LABEL })).items);
                 default:
                     return listCustom(custom, kind);
             }

@@ -11,6 +11,8 @@ const POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy";
 export const ACCESS_POLICIES = {
     admin: `${POLICY_PREFIX}/AmazonEKSClusterAdminPolicy`,
     view: `${POLICY_PREFIX}/AmazonEKSViewPolicy`,
+    /** View including Secrets: what a preview of Kubernetes resources reads. */
+    adminView: `${POLICY_PREFIX}/AmazonEKSAdminViewPolicy`,
     edit: `${POLICY_PREFIX}/AmazonEKSEditPolicy`,
 } as const;
 
@@ -28,6 +30,38 @@ export type Identity =
      */
     | { kind: "managed-node" | "fargate"; name: string; roleArn: pulumi.Input<string> };
 
+/** Authentication modes EKS moves between: one way only, towards access entries (EKS user guide, grant access with access entries). */
+const MODE_ORDER = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+
+/** Why EKS would refuse to move a running cluster from one authentication mode to another (undefined: it would not). */
+export function authenticationModeProblem(deployed: string | undefined, wanted: string): string | undefined {
+    if (deployed === undefined || deployed === wanted) return undefined;
+    if (MODE_ORDER.indexOf(wanted) < MODE_ORDER.indexOf(deployed)) {
+        return `the cluster runs in ${deployed} mode and EKS cannot go back to ${wanted} (modes move only towards API: ${MODE_ORDER.join(" -> ")}); keep ${deployed}`;
+    }
+    return undefined;
+}
+
+/** The IAM role an STS caller ARN stands for: `arn:aws:sts::<acct>:assumed-role/<name>/<session>` -> `arn:aws:iam::<acct>:role/<name>`. */
+export function callerRole(callerArn: string): string {
+    const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+    return assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : callerArn;
+}
+
+/** The role name of a role ARN (paths dropped: STS reports assumed roles without their path). */
+const roleName = (arn: string): string => arn.slice(arn.lastIndexOf("/") + 1);
+
+/**
+ * Why a first deploy as `callerArn` would leave the cluster's admin with the wrong identity: EKS
+ * makes whoever creates the cluster its admin, and the platform creates no entry for the deploy role.
+ */
+export function creatorProblem(deployRole: string | undefined, callerArn: string): string | undefined {
+    if (!deployRole) return undefined;
+    const caller = callerRole(callerArn);
+    if (roleName(caller) === roleName(deployRole) && caller.split(":")[4] === deployRole.split(":")[4]) return undefined;
+    return `the cluster is created by ${caller}, not the deploy role ${deployRole}: EKS makes the creator the cluster's admin and the platform makes no access entry for the deploy role, so run the first deploy as the deploy role`;
+}
+
 export interface AccessMappingsArgs {
     clusterName: pulumi.Input<string>;
     mode: PlatformConfig["authenticationMode"];
@@ -40,14 +74,23 @@ export interface AccessMappingsArgs {
 /** The Kubernetes group a team's role maps to; the workloads layer binds its RBAC to it. */
 export const teamGroup = (team: string): string => `team:${team}`;
 
-/** The identities of the config's access section. */
+/** The Kubernetes group of a team's read-only roles; the workloads layer binds the team's view Role to it. */
+export const teamReadOnlyGroup = (team: string): string => `team:${team}:read-only`;
+
+/**
+ * The identities of the config's access section. Not the deploy role: it creates the cluster, and
+ * EKS gives the creator its admin access entry itself (pulumi-eks sets
+ * bootstrapClusterCreatorAdminPermissions); a second entry for it fails with ResourceInUseException.
+ */
 export function configIdentities(access: PlatformConfig["access"]): Identity[] {
     return [
+        ...access.previewRoles.map((roleArn, i): Identity => ({ kind: "user", name: `preview-${i}`, roleArn, policy: "adminView" })),
         ...access.admins.map((roleArn, i): Identity => ({ kind: "user", name: `admin-${i}`, roleArn, policy: "admin" })),
         ...access.readOnly.map((roleArn, i): Identity => ({ kind: "user", name: `read-only-${i}`, roleArn, policy: "view" })),
         // No access policy: EKS allows what either a policy or RBAC allows, so a namespace-scoped
         // edit policy would override the workloads layer's least-privilege team roles (no secrets).
         ...access.teams.map((t): Identity => ({ kind: "user", name: `team-${t.name}`, roleArn: t.roleArn, groups: [teamGroup(t.name)] })),
+        ...access.teams.flatMap((t) => t.readOnly.map((roleArn, i): Identity => ({ kind: "user", name: `team-${t.name}-read-only-${i}`, roleArn, groups: [teamReadOnlyGroup(t.name)] }))),
     ];
 }
 

@@ -3,9 +3,9 @@
 // egress every release points its images at the ECR pull-through cache; the cache's rules are
 // derived from the upstreams listed here.
 import { ADDON_CHARTS } from "./addons";
-import { UPSTREAM_NAMES, type ChartImage, type Upstream } from "./registries";
+import { UPSTREAM_NAMES, type ChartImage, type UpstreamRegistry } from "./registries";
 
-export { CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, type ChartImage, type Upstream } from "./registries";
+export { CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, type ChartImage, type UpstreamRegistry } from "./registries";
 
 /**
  * Every chart the platform installs, by chart name, with the images it runs: built from the
@@ -14,20 +14,20 @@ export { CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, type ChartImage, type Upstr
 export const CHART_IMAGES: Record<string, ChartImage[]> = Object.fromEntries(ADDON_CHARTS.map((c) => [c.chart, c.images]));
 
 /** Every upstream the platform's charts pull from. */
-export const CHART_UPSTREAMS: Upstream[] = UPSTREAM_NAMES.filter((u) => Object.values(CHART_IMAGES).some((images) => images.some((i) => i.upstream === u)));
+export const CHART_UPSTREAMS: UpstreamRegistry[] = UPSTREAM_NAMES.filter((u) => Object.values(CHART_IMAGES).some((images) => images.some((i) => i.upstream === u)));
 
 /** The cache as the cluster layer exports it: the account's registry host and each upstream's repository prefix. */
 export interface ImageCache {
     /** `<account>.dkr.ecr.<region>.amazonaws.com` */
     registry: string;
     /** Repository prefix per cached upstream, e.g. `{"quay.io": "acme-prod/quay"}`. */
-    prefixes: Partial<Record<Upstream, string>>;
+    prefixes: Partial<Record<UpstreamRegistry, string>>;
 }
 
 export const ecrRegistry = (accountId: string, region: string): string => `${accountId}.dkr.ecr.${region}.amazonaws.com`;
 
 /** `<registry>/<prefix>`: where an upstream's images are served from. */
-export function cachedRegistry(cache: ImageCache, upstream: Upstream): string {
+export function cachedRegistry(cache: ImageCache, upstream: UpstreamRegistry): string {
     const prefix = cache.prefixes[upstream];
     if (!prefix) throw new Error(`the image cache has no rule for ${upstream} (cached: ${Object.keys(cache.prefixes).join(", ") || "none"})`);
     return `${cache.registry}/${prefix}`;

@@ -5,11 +5,17 @@ import { DEDICATED_TAINT_KEY, type KarpenterConfig, type NodePoolSpec } from "./
 import type { PodNetworkMode } from "./config/schema";
 import { INSTANCE_TYPES, architectureOf } from "./ec2";
 
-export const NODE_CLASS_API = "karpenter.k8s.aws/v1";
+/** Karpenter's API groups and versions, and the type tokens of its custom resources in a plan. */
+export const NODE_CLASS_GROUP = "karpenter.k8s.aws";
+export const NODE_CLASS_API = `${NODE_CLASS_GROUP}/v1`;
 export const NODE_POOL_API = "karpenter.sh/v1";
+export const NODE_CLASS_TYPE = `kubernetes:${NODE_CLASS_API}:EC2NodeClass`;
+export const NODE_POOL_TYPE = `kubernetes:${NODE_POOL_API}:NodePool`;
+/** Karpenter labels every node (and tags every instance) it launches with its pool. */
+export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
 /** The one node class every pool of the platform uses. */
 export const DEFAULT_NODE_CLASS = "default";
-/** Subnets (network layer) and the cluster security group (this component) carry it. */
+/** The private subnets (network layer) carry it. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /** Pods per node when nothing limits them more: Kubernetes' default, and what the overlay and prefix delegation are sized for. */
@@ -17,7 +23,7 @@ export const DEFAULT_MAX_PODS = 110;
 
 /** Tag keys Karpenter sets itself; the EC2NodeClass CRD rejects them in `spec.tags`. */
 const RESERVED_TAG = (key: string) =>
-    key.startsWith("kubernetes.io/cluster") || ["eks:eks-cluster-name", "karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].includes(key);
+    key.startsWith("kubernetes.io/cluster") || ["eks:eks-cluster-name", NODE_POOL_LABEL, "karpenter.sh/nodeclaim", `${NODE_CLASS_GROUP}/ec2nodeclass`].includes(key);
 
 type Quantities = Record<string, string>;
 
@@ -27,7 +33,7 @@ export interface EC2NodeClassSpec {
     amiSelectorTerms: { alias: string }[];
     instanceProfile: string;
     subnetSelectorTerms: { tags: Record<string, string> }[];
-    securityGroupSelectorTerms: { tags: Record<string, string> }[];
+    securityGroupSelectorTerms: { id: string }[];
     blockDeviceMappings: { deviceName: string; ebs: Ebs }[];
     metadataOptions: { httpEndpoint: "enabled"; httpProtocolIPv6: "disabled"; httpPutResponseHopLimit: number; httpTokens: "required" };
     kubelet: { maxPods?: number; kubeReserved: Quantities; systemReserved: Quantities };
@@ -45,6 +51,12 @@ export interface Manifest<S> {
 export interface NodeClassContext {
     clusterName: string;
     instanceProfile: string;
+    /**
+     * The EKS-managed cluster security group: Karpenter's nodes carry it like managed nodes and
+     * Fargate pods, and it alone carries the `kubernetes.io/cluster/<name>` tag the load balancer
+     * controller looks for.
+     */
+    clusterSecurityGroupId: string;
     kmsKeyArn: string;
     podNetworkMode: PodNetworkMode;
     prefixDelegation: boolean;
@@ -79,7 +91,8 @@ export function ec2NodeClass(k: KarpenterConfig, ctx: NodeClassContext): Manifes
             // Never `role`: Karpenter would create the profile through IAM, which a private VPC cannot reach.
             instanceProfile: ctx.instanceProfile,
             subnetSelectorTerms: discovery,
-            securityGroupSelectorTerms: discovery,
+            // By id: no tag on a group EKS owns, and never another group that happens to carry the tag.
+            securityGroupSelectorTerms: [{ id: ctx.clusterSecurityGroupId }],
             // Bottlerocket's two volumes (both replace Karpenter's defaults); Karpenter puts the
             // kubelet's ephemeral storage on the data volume, /dev/xvdb.
             blockDeviceMappings: [
@@ -128,7 +141,7 @@ export function nodePool<ClassName = string>(pool: NodePoolSpec, nodeClassName: 
             template: {
                 metadata: { labels: pool.labels },
                 spec: {
-                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClassName },
+                    nodeClassRef: { group: NODE_CLASS_GROUP, kind: "EC2NodeClass", name: nodeClassName },
                     // Karpenter 1.x has no implicit requirements: each one is explicit.
                     requirements: [
                         requirement("karpenter.k8s.aws/instance-family", pool.instanceFamilies),

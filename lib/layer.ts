@@ -16,14 +16,14 @@ export type Contract = z.ZodObject;
 export type Wired<T> = { [K in keyof T]-?: pulumi.Output<T[K]> };
 export type WiredContract<C extends Contract> = Wired<z.output<C>>;
 
-export type Upstream = Partial<Record<LayerName, Contract>>;
+export type UpstreamContracts = Partial<Record<LayerName, Contract>>;
 
-export interface LayerContext<U extends Upstream> {
+export interface LayerContext<U extends UpstreamContracts> {
     config: PlatformConfig;
     upstream: { [K in keyof U]: U[K] extends Contract ? WiredContract<U[K]> : never };
 }
 
-export interface Layer<C extends Contract = Contract, U extends Upstream = Upstream> {
+export interface Layer<C extends Contract = Contract, U extends UpstreamContracts = UpstreamContracts> {
     name: LayerName;
     /** What the layer exports; downstream layers check it when they read the stack. */
     contract: C;
@@ -32,7 +32,7 @@ export interface Layer<C extends Contract = Contract, U extends Upstream = Upstr
     run(ctx: LayerContext<U>): WiredContract<C> | Promise<WiredContract<C>>;
 }
 
-export function defineLayer<C extends Contract, U extends Upstream>(layer: Layer<C, U>): Layer<C, U> {
+export function defineLayer<C extends Contract, U extends UpstreamContracts>(layer: Layer<C, U>): Layer<C, U> {
     return layer;
 }
 
@@ -84,7 +84,7 @@ export async function readStack<C extends Contract>(
 }
 
 /** Runs a layer against upstream stacks read through StackReferences (the layered wiring). */
-export async function runFromStacks<C extends Contract, U extends Upstream>(layer: Layer<C, U>, config: PlatformConfig): Promise<WiredContract<C>> {
+export async function runFromStacks<C extends Contract, U extends UpstreamContracts>(layer: Layer<C, U>, config: PlatformConfig): Promise<WiredContract<C>> {
     const upstream: Record<string, unknown> = {};
     for (const [name, contract] of Object.entries(layer.upstream) as [LayerName, Contract][]) {
         upstream[name] = await readStack(name, contract, config.organization, config.env);
@@ -98,10 +98,19 @@ export async function runFromStacks<C extends Contract, U extends Upstream>(laye
  * project the outputs are grouped by layer.
  */
 export async function deployedOutput(layer: LayerName, key: string, organization: string): Promise<unknown> {
+    return (await deployedOutputs(layer, [key], organization))[key];
+}
+
+/** Several outputs of this layer's own stack as last deployed, through one StackReference. */
+export async function deployedOutputs<K extends string>(layer: LayerName, keys: readonly K[], organization: string): Promise<Record<K, unknown>> {
     const project = pulumi.getProject();
     const ref = new pulumi.StackReference(`${layer}-deployed`, { name: `${organization}/${project}/${pulumi.getStack()}` });
     const single = project === "platform";
-    const details = await ref.getOutputDetails(single ? layer : key);
-    const value = details.value ?? details.secretValue;
-    return single ? (value as Record<string, unknown> | undefined)?.[key] : value;
+    const read = async (key: string): Promise<unknown> => {
+        const details = await ref.getOutputDetails(key);
+        return details.value ?? details.secretValue;
+    };
+    const group = single ? ((await read(layer)) as Record<string, unknown> | undefined) : undefined;
+    const values = await Promise.all(keys.map(async (key) => [key, single ? group?.[key] : await read(key)] as const));
+    return Object.fromEntries(values) as Record<K, unknown>;
 }

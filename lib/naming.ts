@@ -22,8 +22,8 @@ export function subnetTags(c: PlatformConfig, kind: "private" | "public"): Recor
     return kind === "public"
         ? { "kubernetes.io/role/elb": "1", [`kubernetes.io/cluster/${cluster}`]: "shared" }
         : {
-              "kubernetes.io/role/internal-elb": "1",
-              [`kubernetes.io/cluster/${cluster}`]: "shared",
-              "karpenter.sh/discovery": cluster,
-          };
+                "kubernetes.io/role/internal-elb": "1",
+                [`kubernetes.io/cluster/${cluster}`]: "shared",
+                "karpenter.sh/discovery": cluster,
+            };
 }

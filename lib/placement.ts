@@ -3,12 +3,12 @@
 // host network, each on its own host port.
 import { DEDICATED_TAINT_KEY } from "./config/addons";
 import type { PodNetworkMode } from "./config/schema";
+import { NODE_POOL_LABEL } from "./karpenterNodes";
 
 /** The Karpenter node pool of third-party add-ons and monitoring. */
 export const ADDONS_POOL = "addons";
 
-/** Karpenter labels every node with its pool. */
-export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
+export { NODE_POOL_LABEL };
 
 export interface Toleration { key?: string; operator: "Equal" | "Exists"; value?: string; effect?: "NoSchedule" | "NoExecute" | "PreferNoSchedule" }
 

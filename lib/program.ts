@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 import { loadPulumiConfig } from "./config/load";
 import type { PlatformConfig } from "./config/schema";
-import { runFromStacks, type Contract, type Layer, type Upstream } from "./layer";
+import { runFromStacks, type Contract, type Layer, type UpstreamContracts } from "./layer";
 import { availableLayers, runInProcess } from "./layers";
 
 export function stackConfig(): PlatformConfig {
@@ -13,7 +13,7 @@ export function stackConfig(): PlatformConfig {
 }
 
 /** `export = layerProgram(layer)`: config, then upstream stacks, then the layer. */
-export function layerProgram<C extends Contract, U extends Upstream>(layer: Layer<C, U>) {
+export function layerProgram<C extends Contract, U extends UpstreamContracts>(layer: Layer<C, U>) {
     return async () => runFromStacks(layer, stackConfig());
 }
 

@@ -15,11 +15,11 @@ export const UPSTREAMS = {
     "docker.io": { url: "registry-1.docker.io", prefix: "docker-hub", credentials: true },
 } as const;
 
-export type Upstream = keyof typeof UPSTREAMS;
-export const UPSTREAM_NAMES = Object.keys(UPSTREAMS) as Upstream[];
+export type UpstreamRegistry = keyof typeof UPSTREAMS;
+export const UPSTREAM_NAMES = Object.keys(UPSTREAMS) as UpstreamRegistry[];
 
 /** Upstreams whose rule needs a Secrets Manager credential, and the config key that names it. */
-export const CREDENTIAL_KEYS = { "docker.io": "dockerHubCredentialArn", "ghcr.io": "ghcrCredentialArn" } as const satisfies Partial<Record<Upstream, string>>;
+export const CREDENTIAL_KEYS = { "docker.io": "dockerHubCredentialArn", "ghcr.io": "ghcrCredentialArn" } as const satisfies Partial<Record<UpstreamRegistry, string>>;
 
 /**
  * One image of a chart. `registryKey` takes `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`
@@ -28,7 +28,7 @@ export const CREDENTIAL_KEYS = { "docker.io": "dockerHubCredentialArn", "ghcr.io
  * default lives in another registry).
  */
 export interface ChartImage {
-    upstream: Upstream;
+    upstream: UpstreamRegistry;
     /** The image's path in its upstream registry (Docker Hub's official images under `library/`). */
     repository: string;
     registryKey?: string;
@@ -37,6 +37,6 @@ export interface ChartImage {
 }
 
 /** An image the chart points elsewhere with a registry key. */
-export const reg = (upstream: Upstream, repository: string, registryKey: string): ChartImage => ({ upstream, repository, registryKey });
+export const reg = (upstream: UpstreamRegistry, repository: string, registryKey: string): ChartImage => ({ upstream, repository, registryKey });
 /** An image the chart points elsewhere with a whole-repository key. */
-export const repo = (upstream: Upstream, repository: string, repositoryKey: string): ChartImage => ({ upstream, repository, repositoryKey });
+export const repo = (upstream: UpstreamRegistry, repository: string, repositoryKey: string): ChartImage => ({ upstream, repository, repositoryKey });

@@ -175,19 +175,24 @@ export const bringUp = play(
     (view, problem) => {
         const problems: PlayProblem[] = [];
 
-        // 1. Capacity after the network plugin.
+        // 1. Capacity after the network plugin. A modeled child (the aws.eks.NodeGroup of an
+        // eks.ManagedNodeGroup) waits for what its component waits for: the component is named, once.
         const plugins = networkPlugins(view);
-        for (const capacity of view.ofType(...CAPACITY_TYPES)) {
-            if (!plugins.length) {
-                problems.push(problem("launches EC2 nodes, but nothing in the plan installs a network plugin (the VPC CNI add-on or Calico): its nodes would stay NotReady", capacity.urn));
-            } else if (!plugins.some((p) => view.after(capacity, p.resource))) {
-                problems.push(problem(
-                    `launches EC2 nodes without waiting for ${plugins.map((p) => `${p.plugin} (${name(p.resource)})`).join(" or ")}: ` +
+        const early = view.ofType(...CAPACITY_TYPES).filter((capacity) => !plugins.some((p) => view.after(capacity, p.resource)));
+        const earlyUrns = new Set(early.map((r) => r.urn));
+        const underEarly = (r: ViewResource): boolean => {
+            const parent = r.parent ? view.byUrn.get(r.parent) : undefined;
+            return Boolean(parent && (earlyUrns.has(parent.urn) || underEarly(parent)));
+        };
+        for (const capacity of early.filter((r) => !underEarly(r))) {
+            problems.push(problem(
+                plugins.length
+                    ? `launches EC2 nodes without waiting for ${plugins.map((p) => `${p.plugin} (${name(p.resource)})`).join(" or ")}: ` +
                     "its nodes would come up without a network plugin and stay NotReady (EKS fails a managed node group then: NodeCreationFailure). " +
-                    "Make it depend on the network plugin",
-                    capacity.urn,
-                ));
-            }
+                    "Make it depend on the network plugin"
+                    : "launches EC2 nodes, but nothing in the plan installs a network plugin (the VPC CNI add-on or Calico): its nodes would stay NotReady",
+                capacity.urn,
+            ));
         }
 
         // 2. Custom resources after their CRDs.

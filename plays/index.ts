@@ -4,14 +4,18 @@
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
+import { admission } from "./admission";
 import { bringUp } from "./bringUp";
+import { charts } from "./charts";
 import { integrity } from "./integrity";
+import { reachability } from "./reachability";
 import { scheduling } from "./scheduling";
+import { traffic } from "./traffic";
 import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, scheduling, bringUp];
+export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, bringUp, charts, admission, traffic];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);
@@ -27,6 +31,6 @@ export interface PlanCheck {
 export function checkPlan(plan: Plan, plays: readonly Play[] = PLAYS): PlanCheck {
     return {
         problems: runPlays(plan, plays),
-        report: evaluate(plan.environment, stacksOfPlan(plan, plan.tier === "production", new Date(), plan.serviceLinkedRoles)),
+        report: evaluate(plan.environment, stacksOfPlan(plan, plan.tier === "production")),
     };
 }

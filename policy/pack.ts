@@ -7,30 +7,46 @@ import { loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
 import type { PolicyResource, PolicyStack, Rule } from "./rule";
 import { RULES } from "./rules";
+import { exceptionsOf } from "../lib/config/exceptions";
+import { productionSignal } from "../lib/config/guards/production";
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>`: the stack is the environment. */
 export const stackOfUrn = (urn: string): string => urn.split("::")[0].replace(/^urn:pulumi:/, "");
 
 /**
- * Whether an environment is production, from its root `Pulumi.<env>.yaml` (`platform:tier`).
- * An environment whose file cannot be read or validated is judged as production: strict by default.
+ * Whether an environment is production: its name says so, or its root `Pulumi.<env>.yaml` does
+ * (`platform:tier`). An environment whose file cannot be read or validated is judged as
+ * production: strict by default.
  */
 export function isProduction(environment: string, root = REPO_ROOT): boolean {
-    return environmentFacts(environment, root).production;
+    if (productionSignal(environment, {})) return true;
+    const file = path.join(root, `Pulumi.${environment}.yaml`);
+    if (!fs.existsSync(file)) return true;
+    try {
+        return loadConfigFile(file).tier === "production";
+    } catch {
+        return true;
+    }
+}
+
+/** The environment's production exceptions with their reasons (none when its file cannot be read). */
+export function exceptionsOfEnvironment(environment: string, root = REPO_ROOT): Record<string, string> {
+    try {
+        return exceptionsOf(loadConfigFile(path.join(root, `Pulumi.${environment}.yaml`)));
+    } catch {
+        return {};
+    }
 }
 
 /**
- * What the rules need from an environment's root `Pulumi.<env>.yaml`: its tier and the service-linked
- * roles it says the account has. Unreadable: production, and no service-linked role (strict by default).
+ * The service-linked roles the environment's file says the account has (`platform:serviceLinkedRoles`):
+ * none when its file cannot be read (strict by default).
  */
-export function environmentFacts(environment: string, root = REPO_ROOT): { production: boolean; serviceLinkedRoles: string[] } {
-    const file = path.join(root, `Pulumi.${environment}.yaml`);
-    if (!fs.existsSync(file)) return { production: true, serviceLinkedRoles: [] };
+export function serviceLinkedRolesOfEnvironment(environment: string, root = REPO_ROOT): string[] {
     try {
-        const config = loadConfigFile(file);
-        return { production: config.tier === "production", serviceLinkedRoles: config.serviceLinkedRoles };
+        return loadConfigFile(path.join(root, `Pulumi.${environment}.yaml`)).serviceLinkedRoles;
     } catch {
-        return { production: true, serviceLinkedRoles: [] };
+        return [];
     }
 }
 
@@ -49,8 +65,14 @@ function fromPulumi(r: PulumiPolicyResource): PolicyResource {
 
 export function stackOfArgs(args: Pick<StackValidationArgs, "resources">, today = new Date()): PolicyStack {
     const environment = args.resources.length ? stackOfUrn(args.resources[0].urn) : "";
-    const facts = environmentFacts(environment);
-    return { environment, production: facts.production, serviceLinkedRoles: facts.serviceLinkedRoles, today, resources: args.resources.map(fromPulumi) };
+    return {
+        environment,
+        production: isProduction(environment),
+        exceptions: exceptionsOfEnvironment(environment),
+        serviceLinkedRoles: serviceLinkedRolesOfEnvironment(environment),
+        today,
+        resources: args.resources.map(fromPulumi),
+    };
 }
 
 export function toStackPolicy(rule: Rule): StackValidationPolicy {

@@ -25,6 +25,7 @@ export function policyResource(r: PlannedResource, referenced?: Record<string, u
         retainOnDelete: r.retainOnDelete,
         parent: r.parent,
         dependencies: r.dependsOn,
+        modeled: r.modeled,
     };
 }
 
@@ -33,8 +34,17 @@ export interface LayerStack {
     stack: PolicyStack;
 }
 
-/** `serviceLinkedRoles`: the environment's `platform:serviceLinkedRoles` (the only service-linked roles a policy may name). */
-export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), serviceLinkedRoles: readonly string[] = []): LayerStack[] {
+/**
+ * `exceptions`: the reasons of `platform:productionExceptions`; `serviceLinkedRoles`: the environment's
+ * `platform:serviceLinkedRoles` (the only service-linked roles a policy may name). Both default to the plan's.
+ */
+export function stacksOfPlan(
+    plan: Plan,
+    production: boolean,
+    today = new Date(),
+    exceptions: Record<string, string> = plan.exceptions ?? {},
+    serviceLinkedRoles: readonly string[] = plan.serviceLinkedRoles ?? [],
+): LayerStack[] {
     const outputsOf = new Map(plan.layers.map((l) => [l.project, l.outputs]));
     return plan.layers.map((layer) => ({
         layer: layer.name,
@@ -42,6 +52,7 @@ export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()
             environment: plan.environment,
             production,
             today,
+            exceptions,
             serviceLinkedRoles,
             resources: layer.resources.map((r) => {
                 if (r.type !== "pulumi:pulumi:StackReference") return policyResource(r);

@@ -54,3 +54,17 @@ export function formatReport(report: Report, onlyViolations = false): string {
     lines.push(summaryLine(report));
     return lines.join("\n");
 }
+
+/** The report for machines (`--json`): the verdict, the counts and every finding. */
+export function reportJson(report: Report) {
+    const mandatory = violations(report, "mandatory").length;
+    return {
+        environment: report.environment,
+        verdict: mandatory ? "fail" : "pass",
+        rules: report.rules.length,
+        checks: report.rows.length,
+        violations: { mandatory, advisory: violations(report, "advisory").length },
+        findings: report.rows.map(({ rule, layer, finding }) => ({ rule: rule.id, severity: rule.severity, layer, urn: finding.urn, ok: finding.ok, message: finding.message })),
+        notApplicable: report.notApplicable.map((r) => r.id),
+    };
+}

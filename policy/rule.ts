@@ -17,6 +17,8 @@ export interface PolicyResource {
     parent?: string;
     /** URNs this resource depends on (explicit `dependsOn`, parents' and inputs' dependencies). */
     dependencies: string[];
+    /** The synth modeled it (a remote component's child, or what AWS itself creates): not the platform's own inputs. */
+    modeled?: boolean;
 }
 
 export interface PolicyStack {
@@ -27,6 +29,8 @@ export interface PolicyStack {
     resources: PolicyResource[];
     /** The day support windows are judged on. */
     today: Date;
+    /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress) the rules and the report show. */
+    exceptions?: Record<string, string>;
     /** Service-linked roles the account has (`platform:serviceLinkedRoles`): the only ones a policy may name. */
     serviceLinkedRoles?: readonly string[];
 }

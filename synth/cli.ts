@@ -1,39 +1,57 @@
-// npm run synth -- <env> [--single] [--config <file>] [--out <dir>]
+// npm run synth -- <env> [--single] [--config <file>] [--out <dir>] [--json]
 import * as path from "path";
-import { parseArgs } from "util";
+import type { Command } from "commander";
 import { ConfigError, loadConfigFile } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
-import { ENV_OPTIONS, environmentOf, runMain } from "../lib/cli";
+import { CommandFailed, TERMINAL, action, command, environmentArguments, environmentOf, jsonOption, runMain, isEntry, type Io } from "../lib/commandLine";
 import { stacksOfPlan } from "../policy/plan";
-import { evaluate, summaryLine } from "../policy/report";
+import { evaluate, reportJson, summaryLine } from "../policy/report";
 import { writePlan, summarize } from "./output";
 import { SynthError, synthesize } from "./synth";
 
-const USAGE = "usage: npm run synth -- <env> [--single] [--config <file>] [--out <dir>]";
-
-async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...ENV_OPTIONS, out: { type: "string" } } });
-    const target = environmentOf(values, positionals, USAGE);
-    if (typeof target === "number") return target;
-    const { env, file } = target;
-    const outDir = path.resolve(values.out ?? path.join(REPO_ROOT, "out"), env);
-    try {
-        const config = loadConfigFile(file);
-        const started = Date.now();
-        const { plan, warnings } = await synthesize(config, values.single ? "single" : "layered");
-        const written = writePlan(plan, outDir);
-        console.log(summarize(plan, warnings));
-        console.log(`\n${summaryLine(evaluate(env, stacksOfPlan(plan, config.tier === "production", new Date(), config.serviceLinkedRoles)))} (the report: npm run policy -- ${env})`);
-        console.log(`\nwrote ${path.relative(process.cwd(), written[0]) || written[0]} and ${written.length - 1} manifest file(s) in ${Date.now() - started} ms`);
-        return 0;
-    } catch (err) {
-        if (err instanceof ConfigError || err instanceof SynthError) {
-            console.error(err instanceof ConfigError ? err.message : `synth failed:\n${err.problems.map((p) => `  - ${p}`).join("\n")}`);
-            console.error("nothing was written");
-            return 1;
-        }
-        throw err;
-    }
+interface Options {
+    single: boolean;
+    config?: string;
+    out?: string;
+    json?: boolean;
 }
 
-runMain(main);
+export function synthCommand(io: Io = TERMINAL): Command {
+    const cmd = environmentArguments(command("synth", "Synthesize an environment offline: plan.json, the manifests per layer, a summary and the policy verdict.", io))
+        .option("--single", "one stack for every layer (the root project), as `pulumi up` in the repository root deploys it", false)
+        .option("--out <dir>", "where <env>/plan.json and the manifests go (default: out/)")
+        .addOption(jsonOption());
+    return action(cmd, async (envArg: string | undefined, opts: Options) => {
+        const { env, file } = environmentOf(envArg, opts.config);
+        const outDir = path.resolve(opts.out ?? path.join(REPO_ROOT, "out"), env);
+        try {
+            const config = loadConfigFile(file);
+            const started = Date.now();
+            const { plan, warnings } = await synthesize(config, opts.single ? "single" : "layered");
+            const written = writePlan(plan, outDir);
+            const policy = evaluate(env, stacksOfPlan(plan, config.tier === "production"));
+            if (opts.json) {
+                const { findings: _findings, ...verdict } = reportJson(policy);
+                io.out(JSON.stringify({
+                    environment: env,
+                    mode: plan.mode,
+                    layers: plan.layers.map((l) => ({ project: l.project, stack: l.stack, resources: l.resources.length, outputs: Object.keys(l.outputs) })),
+                    warnings,
+                    policy: verdict,
+                    written,
+                }, null, 2));
+                return 0;
+            }
+            io.out(summarize(plan, warnings));
+            io.out(`\n${summaryLine(policy)} (the report: npm run policy -- ${env})`);
+            io.out(`\nwrote ${path.relative(process.cwd(), written[0]) || written[0]} and ${written.length - 1} manifest file(s) in ${Date.now() - started} ms`);
+            return 0;
+        } catch (err) {
+            if (err instanceof ConfigError) throw new CommandFailed(`${err.message}\nnothing was written`);
+            if (err instanceof SynthError) throw new CommandFailed(`synth failed:\n${err.problems.map((p) => `  - ${p}`).join("\n")}\nnothing was written`);
+            throw err;
+        }
+    });
+}
+
+if (isEntry(module)) runMain(synthCommand());

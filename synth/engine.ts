@@ -4,6 +4,7 @@
 // call it has no fixture for.
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "./plan";
+import type { ModeledChild } from "./remoteComponents";
 import {
     ACCOUNT_ID,
     CALL_FIXTURES,
@@ -13,6 +14,7 @@ import {
     type FixtureContext,
     type ResourceFixture,
 } from "./fixtures";
+import { FailureCapture, promiseOf, reasonOf } from "./failures";
 
 // The runtime's monitor and its wire format are not in @pulumi/pulumi's typed surface.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -74,13 +76,17 @@ export class MockEngine implements pulumi.runtime.Mocks {
     readonly ctx: FixtureContext;
     /** The stack being synthesized (`organization/project/stack`). */
     private current = "";
+    /** Children a fixture modeled for a remote component, until the component's URN is known. */
+    private readonly modeled = new Map<string, ModeledChild[]>();
 
     constructor(
         region: string,
         readonly resourceFixtures: Record<string, ResourceFixture> = RESOURCE_FIXTURES,
         readonly callFixtures: Record<string, CallFixture> = CALL_FIXTURES,
+        /** The account the engine plays (`platform:accountId`); a stand-in when the config names none. */
+        accountId: string = ACCOUNT_ID,
     ) {
-        this.ctx = { region, accountId: ACCOUNT_ID };
+        this.ctx = { region, accountId };
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -93,7 +99,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
         }
         const fixture = this.resourceFixtures[args.type];
         if (fixture) {
-            const { id, state } = fixture(args, this.ctx);
+            const { id, state, children } = fixture(args, this.ctx);
+            if (children?.length) this.modeled.set(`${args.type}::${args.name}`, children);
             return { id: id ?? (args.custom ? `${args.name}-id` : undefined), state };
         }
         if (!args.custom) return { id: undefined, state: {} };
@@ -127,7 +134,10 @@ export class MockEngine implements pulumi.runtime.Mocks {
             }
             register(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
-                else if (resp) this.record(req, resp);
+                else if (resp) {
+                    this.record(req, resp);
+                    this.recordModeled(req.getType(), req.getName(), resp.getUrn(), req.getProtect());
+                }
                 cb(err, resp);
             });
         };
@@ -162,6 +172,47 @@ export class MockEngine implements pulumi.runtime.Mocks {
         });
     }
 
+    /**
+     * A remote component's modeled children, beneath it (or beneath one another), with the ids and
+     * outputs the fixture gave them so references to them resolve; marked `modeled`.
+     */
+    private recordModeled(type: string, name: string, componentUrn: string, protect: boolean): void {
+        const key = `${type}::${name}`;
+        const children = this.modeled.get(key);
+        if (!children) return;
+        this.modeled.delete(key);
+        const [prefix, project] = componentUrn.split("::");
+        const urns = new Map<string, string>();
+        for (const c of children) {
+            const parentUrn = c.parent === undefined ? componentUrn : urns.get(c.parent);
+            if (!parentUrn) throw new Error(`${type} "${name}": modeled child ${c.name} names a parent ${c.parent} modeled after it`);
+            // As the mock monitor forms URNs: the parent's own type, then the child's.
+            const parentType = parentUrn.split("::")[2].split("$").pop();
+            const urn = `${prefix}::${project}::${parentType}$${c.type}::${c.name}`;
+            // Only a component can be a parent.
+            if (c.custom === false) urns.set(c.name, urn);
+            const inputs = readable(c.inputs) as Record<string, unknown>;
+            const outputs = changedFrom(inputs, readable(c.outputs ?? {}) as Record<string, unknown>);
+            this.resources.push({
+                urn,
+                type: c.type,
+                name: c.name,
+                parent: parentUrn,
+                dependsOn: [],
+                inputs: JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>,
+                custom: c.custom ?? true,
+                remote: false,
+                // Children inherit their parent's protect option.
+                protect,
+                retainOnDelete: false,
+                ...(c.id ? { id: c.id } : {}),
+                ...(Object.keys(outputs).length ? { outputs } : {}),
+                modeled: true,
+                modeledFrom: c.source,
+            });
+        }
+    }
+
     private push(
         req: Pick<RegisterRequest, "getType" | "getName" | "getParent" | "getDependenciesList">,
         resp: RegisterResponse,
@@ -188,7 +239,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
     /**
      * Runs a program as the root of a stack and waits for every registration; returns what the
-     * program returned (its outputs, still as Pulumi outputs).
+     * program returned (its outputs, still as Pulumi outputs). Fails when anything failed: the
+     * program, a registration (inputs that rejected: a throw inside `apply`), or a promise nobody
+     * awaited; every such problem is in `errors`, naming the resource, its component and the reason.
      */
     async run<T>(program: () => Promise<T>): Promise<T> {
         // Pulumi captures a stack trace for every internal promise, only to report leaks: thousands per
@@ -206,16 +259,23 @@ export class MockEngine implements pulumi.runtime.Mocks {
     private async runProgram<T>(program: () => Promise<T>): Promise<T> {
         let result: T | undefined;
         let failure: unknown;
-        await runInPulumiStack(async () => {
-            try {
+        const capture = new FailureCapture();
+        capture.start();
+        try {
+            await runInPulumiStack(async () => {
                 result = await program();
-            } catch (err) {
-                failure = err;
-            }
-            return result;
-        });
-        await settings.waitForRPCs();
+                return result;
+            });
+        } catch (err) {
+            failure = err;
+        } finally {
+            await settings.waitForRPCs();
+            await capture.stop();
+        }
+        const problems = capture.problems([...this.errors, ...(failure ? [reasonOf(failure)] : [])]);
+        this.errors.push(...problems);
         if (failure) throw failure;
+        if (problems.length > 0) throw new Error(problems.join("\n"));
         return result as T;
     }
 }
@@ -237,8 +297,4 @@ export async function resolveOutputs(outputs: Record<string, unknown>, prefix = 
         }
     }
     return result;
-}
-
-function promiseOf<T>(out: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => out.apply((v) => { resolve(v); return v; }));
 }

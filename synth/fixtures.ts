@@ -1,7 +1,10 @@
 // Realistic fake cloud values for the mock engine: ids, ARNs, AZ names and the outputs of remote
 // components and data sources. Deterministic: the same program gives the same values.
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { fakeId, hex, uuidOf } from "./ids";
+import { eksCluster, eksManagedNodeGroup, type ModeledChild } from "./remoteComponents";
+
+export { fakeId, hex, uuidOf };
 
 export const ACCOUNT_ID = "111122223333";
 
@@ -11,11 +14,9 @@ export interface FixtureContext {
 }
 
 type State = Record<string, unknown>;
-export type ResourceFixture = (args: pulumi.runtime.MockResourceArgs, ctx: FixtureContext) => { id?: string; state: State };
+/** A fixture's answer; a remote component's also lists the children the engine records beneath it. */
+export type ResourceFixture = (args: pulumi.runtime.MockResourceArgs, ctx: FixtureContext) => { id?: string; state: State; children?: ModeledChild[] };
 export type CallFixture = (inputs: Record<string, unknown>, ctx: FixtureContext) => State;
-
-export const hex = (seed: string, length = 17): string => createHash("sha256").update(seed).digest("hex").slice(0, length);
-export const fakeId = (prefix: string, seed: string): string => `${prefix}-${hex(seed)}`;
 
 /** EC2-style ids by resource type; other resources are identified by their physical name. */
 const ID_PREFIX: Record<string, string> = {
@@ -32,6 +33,8 @@ const ID_PREFIX: Record<string, string> = {
     "aws:ec2/internetGateway:InternetGateway": "igw",
     "aws:ec2/launchTemplate:LaunchTemplate": "lt",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:ec2/securityGroupRule:SecurityGroupRule": "sgrule",
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
     "aws:efs/fileSystem:FileSystem": "fs",
     "aws:efs/mountTarget:MountTarget": "fsmt",
@@ -62,85 +65,37 @@ function arnOf(type: string, physicalName: string, id: string, ctx: FixtureConte
 /** A custom resource no fixture names: its inputs, an id, a physical name and (for AWS) an ARN. */
 export function genericResource(args: pulumi.runtime.MockResourceArgs, ctx: FixtureContext): { id: string; state: State } {
     const seed = `${args.type}::${args.name}`;
-    const physicalName = typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-${hex(seed, 7)}`;
+    // An OIDC provider is named by its issuer URL without the scheme.
+    const oidcUrl = args.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && typeof args.inputs.url === "string" ? args.inputs.url.replace(/^https:\/\//, "") : undefined;
+    const physicalName = oidcUrl ?? (typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-${hex(seed, 7)}`);
     const prefix = ID_PREFIX[args.type];
     const id = prefix ? fakeId(prefix, seed) : args.type === "aws:kms/key:Key" ? uuidOf(seed) : physicalName;
     const arn = arnOf(args.type, physicalName, id, ctx);
     const extra: State = args.type.startsWith("aws:") ? { name: physicalName, ...(arn ? { arn } : {}) } : {};
     if (args.type === "aws:sqs/queue:Queue") extra.url = `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${physicalName}`;
     if (args.type === "aws:kms/key:Key") extra.keyId = id;
+    if (args.type === "aws:ec2/eip:Eip") Object.assign(extra, { allocationId: id, publicIp: `203.0.113.${parseInt(hex(seed, 2), 16) % 250 + 1}` });
+    // A new launch template's first version (the node group names it by number).
+    if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") Object.assign(extra, { latestVersion: 1, defaultVersion: 1 });
     return { id, state: { ...args.inputs, ...extra } };
 }
 
-export const uuidOf = (seed: string): string => {
-    const h = hex(seed, 32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** The role a deploy runs as (the caller): the `platform:access.deployRole` of the environments here. */
+export const DEPLOY_ROLE_NAME = "platform-deployer";
+
+/** The context of a remote component's model: the caller's role is the cluster's creator. */
+const modelContext = (ctx: FixtureContext) => ({ ...ctx, callerRoleArn: `arn:aws:iam::${ctx.accountId}:role/${DEPLOY_ROLE_NAME}` });
+
+/** A remote component's outputs, with the children its real implementation creates (synth/remoteComponents.ts). */
+const modeledComponent = (model: typeof eksCluster): ResourceFixture => (args, ctx) => {
+    const { state, children } = model(args, modelContext(ctx));
+    return { state, children };
 };
-
-interface SubnetSpec { type: string; name?: string; cidrBlocks?: string[] }
-
-/** awsx:ec2:Vpc creates no children under mocks: its outputs, consistent with its inputs. */
-const awsxVpc: ResourceFixture = (args) => {
-    const zones = (args.inputs.availabilityZoneNames as string[] | undefined) ?? [];
-    const specs = (args.inputs.subnetSpecs as SubnetSpec[] | undefined) ?? [];
-    const idsOf = (type: string) =>
-        specs.filter((s) => s.type === type).flatMap((s) => zones.map((zone) => fakeId("subnet", `${args.name}/${s.name}/${zone}`)));
-    const strategy = (args.inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "None";
-    const natCount = strategy === "OnePerAz" ? zones.length : strategy === "Single" ? 1 : 0;
-    return {
-        state: {
-            vpcId: fakeId("vpc", args.name),
-            privateSubnetIds: idsOf("Private"),
-            publicSubnetIds: idsOf("Public"),
-            isolatedSubnetIds: idsOf("Isolated"),
-            subnetLayout: specs.map((s) => ({ type: s.type, name: s.name, cidrBlocks: s.cidrBlocks })),
-            natGatewayIds: Array.from({ length: natCount }, (_, i) => fakeId("nat", `${args.name}/${i}`)),
-        },
-    };
-};
-
-/** eks:index:Cluster creates no children under mocks: the outputs the platform reads, consistent with its inputs. */
-const eksCluster: ResourceFixture = (args, { region, accountId }) => {
-    const name = String(args.inputs.name ?? args.name);
-    const issuerId = hex(`oidc/${name}`, 32).toUpperCase();
-    const endpoint = `https://${issuerId}.gr7.${region}.eks.amazonaws.com`;
-    const certificateAuthority = Buffer.from(`-----BEGIN CERTIFICATE-----\nfixture CA of ${name}\n-----END CERTIFICATE-----\n`).toString("base64");
-    const kubeconfig = {
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
-        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
-        "current-context": "aws",
-        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--output", "json"] } } }],
-    };
-    const oidcUrl = `oidc.eks.${region}.amazonaws.com/id/${issuerId}`;
-    return {
-        state: {
-            kubeconfig,
-            kubeconfigJson: JSON.stringify(kubeconfig),
-            oidcIssuer: oidcUrl,
-            oidcProviderUrl: oidcUrl,
-            oidcProviderArn: `arn:aws:iam::${accountId}:oidc-provider/${oidcUrl}`,
-            clusterSecurityGroupId: fakeId("sg", `${name}/cluster`),
-            nodeSecurityGroupId: fakeId("sg", `${name}/node`),
-            core: { endpoint, vpcId: args.inputs.vpcId, subnetIds: args.inputs.privateSubnetIds },
-        },
-    };
-};
-
-/** eks:index:ManagedNodeGroup: the node group's identity. */
-const eksManagedNodeGroup: ResourceFixture = (args, { region, accountId }) => ({
-    state: {
-        nodeGroupName: args.inputs.nodeGroupName,
-        nodeGroupArn: `arn:aws:eks:${region}:${accountId}:nodegroup/${String(args.inputs.nodeGroupName)}/${uuidOf(args.name)}`,
-    },
-});
 
 /** Remote components (and resources whose outputs the program reads) with their own fixture. */
 export const RESOURCE_FIXTURES: Record<string, ResourceFixture> = {
-    "awsx:ec2:Vpc": awsxVpc,
-    "eks:index:Cluster": eksCluster,
-    "eks:index:ManagedNodeGroup": eksManagedNodeGroup,
+    "eks:index:Cluster": modeledComponent(eksCluster),
+    "eks:index:ManagedNodeGroup": modeledComponent(eksManagedNodeGroup),
     // A generated secret: deterministic, so tests can look for it where it must not appear; a secret
     // output, as the provider marks it (the plan shows "[secret]").
     "random:index/randomPassword:RandomPassword": (args) => ({ state: { ...args.inputs, result: pulumi.secret(`pw-${hex(`password/${args.name}`, 24)}`) } }),
@@ -151,7 +106,8 @@ export const CALL_FIXTURES: Record<string, CallFixture> = {
     "aws:index/getCallerIdentity:getCallerIdentity": (_, { accountId }) => ({
         id: accountId,
         accountId,
-        arn: `arn:aws:iam::${accountId}:role/platform-deployer`,
+        // An assumed role, as STS answers for one.
+        arn: `arn:aws:sts::${accountId}:assumed-role/${DEPLOY_ROLE_NAME}/pulumi`,
         userId: "AROAEXAMPLEDEPLOYER:pulumi",
     }),
     "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
@@ -159,5 +115,13 @@ export const CALL_FIXTURES: Record<string, CallFixture> = {
     "aws:ec2/getRouteTable:getRouteTable": (inputs) => {
         const id = fakeId("rtb", String(inputs.subnetId));
         return { id, routeTableId: id, subnetId: inputs.subnetId, routes: [], associations: [], tags: {} };
+    },
+    // An AWS-managed prefix list by name: the S3 gateway endpoint's public ranges (modeled on eu-west-1's).
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => {
+        const name = String(inputs.name);
+        if (!/^com\.amazonaws\.[a-z0-9-]+\.s3$/.test(name)) throw new Error(`no fixture for the managed prefix list ${name}`);
+        const id = fakeId("pl", name);
+        const entries = ["3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17", "54.231.128.0/19"].map((cidr) => ({ cidr, description: "" }));
+        return { id, name, arn: `arn:aws:ec2:${name.split(".")[2]}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: entries.length, ownerId: "AWS", entries, tags: {}, version: 1 };
     },
 };

@@ -19,6 +19,8 @@ export interface PlannedResource {
     outputs?: Record<string, unknown>;
     /** Registered by a fixture: a remote component's child as its real implementation creates it, or the cloud's doing. */
     modeled?: boolean;
+    /** Where a modeled object comes from: the upstream file and version, or `AWS: ...` for what the cloud creates. */
+    modeledFrom?: string;
 }
 
 export type SynthMode = "layered" | "single";
@@ -38,8 +40,9 @@ export interface Plan {
     tier: PlatformConfig["tier"];
     region: string;
     accountId: string;
+    /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress): the policy report shows them. */
+    exceptions?: Record<string, string>;
     /** `platform:serviceLinkedRoles`: the only service-linked roles a policy may name (policy rule principals-exist). */
     serviceLinkedRoles?: string[];
     layers: LayerPlan[];
 }
-

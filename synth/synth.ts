@@ -1,10 +1,13 @@
 // Offline synth: runs the layers under the mock engine, in order, and returns the plan.
 import type { PlatformConfig } from "../lib/config/schema";
+import { exceptionsOf } from "../lib/config/exceptions";
 import { projectOf, runFromStacks } from "../lib/layer";
 import { availableLayers, runInProcess } from "../lib/layers";
 import { PLAYS, runPlays } from "../plays";
+import { chartCheckNotice, charts } from "../plays/charts";
 import { formatProblem, type Play } from "../plays/play";
 import { MockEngine, SECRET, resolveOutputs } from "./engine";
+import { reasonOf } from "./failures";
 import type { LayerPlan, Plan, SynthMode } from "./plan";
 
 export type { LayerPlan, Plan, SynthMode };
@@ -48,13 +51,18 @@ async function capturingWarnings<T>(warnings: string[], fn: () => Promise<T>): P
 async function runLayer(engine: MockEngine, name: string, project: string, config: PlatformConfig, run: () => Promise<Record<string, unknown>>): Promise<LayerPlan> {
     const start = engine.resources.length;
     await engine.install(project, config.env, config.organization);
-    let outputs: Record<string, unknown>;
+    const known = engine.errors.length;
+    let outputs: Record<string, unknown> | undefined;
+    let failure: string | undefined;
     try {
         outputs = await engine.run(run);
     } catch (err) {
-        throw new SynthError([`${name}: ${(err as Error).message}`, ...engine.errors]);
+        failure = reasonOf(err);
     }
-    if (engine.errors.length > 0) throw new SynthError(engine.errors);
+    // Whatever failed, named by the layer: the engine's problems (each naming its resource), and the program's own failure unless one of them says it already.
+    const problems = engine.errors.slice(known);
+    if (failure !== undefined && !problems.some((p) => failure.includes(p))) problems.unshift(failure);
+    if (problems.length > 0 || outputs === undefined) throw new SynthError(problems.map((p) => `${name}: ${p}`));
     const resolved = await resolveOutputs(outputs);
     engine.stacks.set(`${config.organization}/${project}/${config.env}`, resolved);
     return {
@@ -74,7 +82,7 @@ export async function synthesize(
     config: PlatformConfig,
     mode: SynthMode = "layered",
     layers = availableLayers(),
-    engine = new MockEngine(config.region),
+    engine = new MockEngine(config.region, undefined, undefined, config.accountId),
     /** The plays to run over the plan; a problem fails the synth. Tests of one play's failing case pass `[]`. */
     plays: readonly Play[] = PLAYS,
 ): Promise<SynthResult> {
@@ -90,8 +98,19 @@ export async function synthesize(
         }
         return result;
     });
-    const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, serviceLinkedRoles: config.serviceLinkedRoles, layers: plans };
+    const plan: Plan = {
+        environment: config.env,
+        mode,
+        tier: config.tier,
+        region: config.region,
+        accountId: engine.ctx.accountId,
+        exceptions: exceptionsOf(config),
+        serviceLinkedRoles: config.serviceLinkedRoles,
+        layers: plans,
+    };
     const problems = runPlays(plan, plays);
     if (problems.length > 0) throw new SynthError(problems.map(formatProblem));
-    return { plan, warnings };
+    // A clone without ../shared/charts cannot check its charts: say so, never pass silently.
+    const skipped = plays.includes(charts) ? chartCheckNotice() : undefined;
+    return { plan, warnings: skipped ? [...warnings, skipped] : warnings };
 }

@@ -12,6 +12,7 @@ import { chartReference } from "../lib/images";
 import { INGRESS_NGINX_RETIRED } from "../addons/thirdParty/ingressNginx";
 import { LBC_CLUSTER_TAG, LOAD_BALANCER_CONTROLLER_POLICY } from "../lib/addons/loadBalancerControllerPolicy";
 import type { PlatformConfig } from "../lib/config/schema";
+import { PlanView } from "../plays/view";
 import { CHARTS, type ChartPin } from "../lib/versions";
 import type { PlannedResource } from "../synth/engine";
 import { writePlan } from "../synth/output";
@@ -102,11 +103,14 @@ describe("third-party add-ons", () => {
             assert.equal(CHARTS.loadBalancerController.version.split(".")[0], "3");
         });
 
-        it("installs a chart at the config's version instead of the pin when it sets one", async () => {
-            const { plan } = await synthesize(withAddons("dev", (a) => {
+        it("installs a chart at the config's version instead of the pin when it sets one (the chart check refuses a version without a snapshot)", async () => {
+            const config = withAddons("dev", (a) => {
                 a.metricsServer.version = "3.13.0";
                 a.metricsServer.values = { args: ["--kubelet-insecure-tls"] };
-            }));
+            });
+            const refused = await synthesize(config).then(() => undefined, (e: Error) => e.message);
+            assert.match(refused ?? "", /kube-system\/metrics-server: chart metrics-server 3\.13\.0 has no snapshot/);
+            const { plan } = await synthesize(config, "layered", undefined, undefined, []);
             const r = inputs(releaseOf(plan, "metrics-server")!);
             assert.equal(r.version, "3.13.0");
             assert.deepEqual(r.values.args, ["--kubelet-insecure-tls"], "config values are merged over the platform's");
@@ -124,7 +128,8 @@ describe("third-party add-ons", () => {
                 assert.equal(v.ingressClass, "alb");
                 assert.equal(v.createIngressClassResource, true);
                 assert.deepEqual(v.ingressClassConfig, { default: true });
-                assert.equal(v.defaultTargetType, "ip", "Fargate pods can only be ip targets");
+                // Targets follow the pod network: VPC pod addresses (dev) are ip targets; on the Calico overlay (prod) the nodes are.
+                assert.equal(v.defaultTargetType, env === "dev" ? "ip" : "instance", "targets follow the pod network");
                 assert.equal(v.enableServiceMutatorWebhook, true, "Services of type LoadBalancer become NLBs");
                 assert.equal(layerOf(plans[env], "addons").outputs.defaultIngressClass, "alb");
             }
@@ -381,11 +386,14 @@ describe("third-party add-ons", () => {
 
     describe("a disabled add-on", () => {
         it("leaves nothing behind", async () => {
-            const { plan } = await synthesize(withAddons("dev", (a) => {
+            const config = withAddons("dev", (a) => {
                 a.loki.enabled = false;
                 a.monitoring.enabled = false;
                 a.loadBalancerController.enabled = false;
-            }));
+            });
+            // dev's applications use the load balancer controller (an ingress, an NLB): without it they are a config error (lib/config/addonNeeds.ts).
+            config.applications = [];
+            const { plan } = await synthesize(config);
             const left = layerOf(plan, "addons").resources.filter((r) => /^acme-dev-(loki|monitoring|aws-load-balancer-controller)/.test(r.name));
             assert.deepEqual(left.map((r) => `${r.type} ${r.name}`), []);
             for (const release of ["loki", "kube-prometheus-stack", "aws-load-balancer-controller"]) assert.equal(releaseOf(plan, release), undefined);
@@ -416,6 +424,35 @@ describe("third-party add-ons", () => {
             assert.ok(releaseOf(plan, "ingress-nginx")!.dependsOn.includes(releaseOf(plan, "aws-load-balancer-controller")!.urn), "its Service needs the controller's webhook");
             assert.deepEqual(layerOf(plan, "addons").outputs.ingressClasses, ["alb", "nginx"]);
             assert.equal(layerOf(plan, "addons").outputs.defaultIngressClass, "alb");
+        });
+    });
+
+    describe("install order", () => {
+        // The load balancer controller's Service webhook (failurePolicy Fail) intercepts every Service
+        // create while its pods start (aws-load-balancer-controller #4140): every release after it,
+        // but for what it needs itself (Karpenter, Calico). In overlay mode pods need Calico first.
+        for (const env of ["dev", "prod"]) {
+            it(`${env}: every release after the load balancer controller's, and every add-on's release after Calico's`, () => {
+                const view = new PlanView(plans[env]);
+                const releases = view.releases();
+                const byName = (n: string) => releases.find((r) => r.name === n)?.resource ?? assert.fail(`no release ${n}`);
+                const lbc = byName("aws-load-balancer-controller");
+                const calico = byName("calico");
+                const foundations = ["karpenter-crd", "karpenter", "calico-crds", "calico", "aws-load-balancer-controller"];
+                for (const r of releases.filter((x) => !foundations.includes(x.name))) {
+                    assert.ok(view.after(r.resource, lbc), `${r.name} is installed after the load balancer controller`);
+                    assert.ok(view.after(r.resource, calico), `${r.name} is installed after Calico`);
+                }
+                assert.ok(view.after(lbc, calico), "the controller's webhook needs Calico");
+            });
+        }
+    });
+
+    describe("secrets store", () => {
+        it("the driver requests the service account tokens the AWS provider exchanges (IRSA and Pod Identity audiences)", () => {
+            for (const env of ["dev", "prod"]) {
+                assert.deepEqual(valuesOf(plans[env], "secrets-store-csi-driver").tokenRequests, [{ audience: "sts.amazonaws.com" }, { audience: "pods.eks.amazonaws.com" }]);
+            }
         });
     });
 

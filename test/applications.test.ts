@@ -16,7 +16,7 @@ import { Application } from "../workloads/application/component";
 import type { ApplicationObject as K8sObject, BuildContext } from "../workloads/application/manifest";
 import { objectsOf } from "../workloads/application/objects";
 import { SECRETS_STORE_DRIVER } from "../workloads/application/pod";
-import { envConfig, problemsOf, baseEntries, withUnhandledRejections } from "./helpers";
+import { envConfig, problemsOf, baseEntries, rejectionOf } from "./helpers";
 import { crdProblems, k8sProblems } from "./schemas";
 
 type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -32,9 +32,15 @@ const ADDONS: AddonsOutputs = {
     networkPolicy: true,
     secretsStore: true,
     monitoring: true,
+    accessLogBucket: "acme-prod-access-logs-111122223333",
 };
 
-const CTX: BuildContext & { nodeClassName: string } = { storageClass: "gp3", ingressClass: "alb", production: true, nodeClassName: "default", roleArn: "arn:aws:iam::111122223333:role/app" };
+/** How a private VPC reaches AWS: interface endpoints in its private subnets, S3 through the gateway. */
+const REACH = { interfaceEndpoints: ["sts", "secretsmanager"], privateSubnetCidrs: ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"], internet: false, s3Cidrs: ["52.218.0.0/17", "3.5.64.0/21"] };
+const CTX: BuildContext & { nodeClassName: string } = {
+    storageClass: "gp3", ingressClass: "alb", production: true, nodeClassName: "default", roleArn: "arn:aws:iam::111122223333:role/app",
+    podNetwork: "calico-overlay", monitoring: true, awsReach: REACH, accessLogBucket: "acme-prod-access-logs-111122223333",
+};
 
 const prod = envConfig("prod");
 const dev = envConfig("dev");
@@ -86,6 +92,8 @@ describe("applications", () => {
                     assert.ok(objects.every((x: AnyObject) => x.objectType === "secretsmanager"));
                 } else if (o.kind === "NodePool") {
                     assert.deepEqual(crdProblems("karpenter-1.14.1", o), [], `${app.name} NodePool`);
+                } else if (o.kind === "PodMonitor") {
+                    assert.deepEqual(crdProblems("prometheus-operator-kube-prometheus-stack-88.5.3", o), [], `${app.name} PodMonitor`);
                 } else {
                     assert.deepEqual(await k8sProblems(o), [], `${app.name} ${o.kind}`);
                 }
@@ -102,6 +110,7 @@ describe("applications", () => {
 
         it("is a Deployment with its Service, autoscaler and disruption budget (dependencies first)", () => {
             assert.deepEqual(kindsOf(objects), ["ServiceAccount", "ConfigMap", "SecretProviderClass", "PriorityClass", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+            assert.deepEqual(kindsOf(objectsOf(appOf("search-api"), CTX)), ["ServiceAccount", "NetworkPolicy", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "PodMonitor"]);
         });
 
         it("rolls out with maxSurge and maxUnavailable, leaving the replica count to the autoscaler", () => {
@@ -125,7 +134,8 @@ describe("applications", () => {
 
         it("declares requests and limits, and readiness, liveness and startup probes", () => {
             assert.deepEqual(container.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
-            assert.deepEqual(container.readinessProbe.httpGet, { path: "/healthz", port: 8080 });
+            assert.deepEqual(container.readinessProbe.httpGet, { path: "/", port: 8080 });
+            assert.deepEqual([pod.securityContext.runAsUser, pod.securityContext.runAsGroup], [101, 101], "nginx-unprivileged's own user");
             assert.equal(container.livenessProbe.periodSeconds, 20);
             assert.equal(container.startupProbe.failureThreshold, 24);
         });
@@ -159,31 +169,81 @@ describe("applications", () => {
             assert.ok(!kindsOf(single).includes("PodDisruptionBudget"));
         });
 
-        it("asks for an internal NLB with ip targets through the load balancer controller", () => {
+        it("asks for an internal NLB whose targets follow the pod network, terminating TLS with its certificate", () => {
             const service = objectOf(objects, "Service");
             assert.equal(service.spec.type, "LoadBalancer");
-            assert.deepEqual(service.metadata.annotations, {
-                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-            });
-            const clusterIp = objectOf(objectsOf(appOf("search-api"), CTX), "Service");
-            assert.equal(clusterIp.spec.type, "ClusterIP");
-            assert.equal(clusterIp.metadata.annotations, undefined);
+            // Overlay pods: instance targets on node ports, only nodes with a pod, the NLB's own address as source.
+            assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"], "instance");
+            assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"], "preserve_client_ip.enabled=false");
+            assert.equal(service.spec.externalTrafficPolicy, "Local");
+            assert.equal(service.spec.allocateLoadBalancerNodePorts, undefined);
+            assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], app.service.certificateArn);
+            assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+            assert.deepEqual(service.spec.ports, [{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]);
+            assert.equal(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-attributes"], "access_logs.s3.enabled=true,access_logs.s3.bucket=acme-prod-access-logs-111122223333,access_logs.s3.prefix=nlb");
+            // VPC pod addresses: ip targets and no node ports (the quota counts each).
+            const vpc = objectOf(objectsOf(appOf("payments-api", dev.applications), { ...CTX, podNetwork: "vpc-cni" }), "Service");
+            assert.equal(vpc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"], "ip");
+            assert.equal(vpc.spec.allocateLoadBalancerNodePorts, false);
+            assert.equal(vpc.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], undefined);
         });
 
-        it("asks for an internal ALB with ip targets through the alb ingress class", () => {
-            const ingress = objectOf(objectsOf(appOf("search-api"), CTX), "Ingress");
+        it("asks for an internal ALB through the alb class: instance targets on a node port on the overlay, HTTPS with a redirect", () => {
+            const objects = objectsOf(appOf("search-api"), CTX);
+            const ingress = objectOf(objects, "Ingress");
             assert.equal(ingress.spec.ingressClassName, "alb");
-            assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
-            assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/scheme"], "internal");
+            const a = ingress.metadata.annotations;
+            assert.equal(a["alb.ingress.kubernetes.io/target-type"], "instance");
+            assert.equal(objectOf(objects, "Service").spec.type, "NodePort");
+            assert.equal(a["alb.ingress.kubernetes.io/scheme"], "internal");
+            assert.equal(a["alb.ingress.kubernetes.io/certificate-arn"], appOf("search-api").ingress?.certificateArn);
+            assert.deepEqual(JSON.parse(a["alb.ingress.kubernetes.io/listen-ports"]), [{ HTTP: 80 }, { HTTPS: 443 }]);
+            assert.equal(a["alb.ingress.kubernetes.io/ssl-redirect"], "443");
+            assert.equal(a["alb.ingress.kubernetes.io/ssl-policy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+            assert.equal(a["alb.ingress.kubernetes.io/healthcheck-path"], "/readyz");
             assert.equal(ingress.spec.rules[0].host, "search.acme.internal");
-            assert.ok(!kindsOf(objects).includes("Ingress"), "no ingress unless asked");
+            const vpc = objectsOf(appOf("search-api", dev.applications), { ...CTX, podNetwork: "vpc-cni" });
+            assert.equal(objectOf(vpc, "Ingress").metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+            assert.equal(objectOf(vpc, "Service").spec.type, "ClusterIP");
+            assert.ok(!kindsOf(objectsOf(appOf("payments-api"), CTX)).includes("Ingress"), "no ingress unless asked");
         });
 
-        it("announces its metrics to Prometheus and rolls on a config change", () => {
+        it("production refuses a plain-HTTP ingress unless a reason is given", () => {
+            const prodEntries = (ingress: Record<string, unknown>) => ({ ...appEntries({ kind: "service", ingress }), "platform:tier": "production", "platform:egress": "single-nat", "platform:productionExceptions": { internetEgress: { reason: "a test of ingress rules where egress exists" } } });
+            assert.match(problemsOf(prodEntries({ host: "api.acme.internal" })).join("\n"), /platform:applications\[0\]\.ingress\.certificateArn: is required in production/);
+            assert.throws(() => problemsOf(prodEntries({ host: "api.acme.internal", plainHttpReason: "TLS ends at the service mesh sidecar" })), /expected the config to be rejected/);
+            assert.throws(() => problemsOf(prodEntries({ host: "api.acme.internal", certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/4f1c2a9e-7b3d-4e8a-9c61-0d2e5f7a8b90" })), /expected the config to be rejected/);
+        });
+
+        it("may call the AWS APIs its role allows, and nothing else: STS and S3 through the VPC's endpoints", () => {
+            const settle = objectsOf(appOf("payments-settle"), CTX);
+            const policy = settle.find((o) => o.metadata.name === "payments-settle-allow-aws-apis") as AnyObject;
+            assert.deepEqual(policy.spec.policyTypes, ["Egress"]);
+            const [rule] = policy.spec.egress;
+            assert.deepEqual(rule.ports, [{ protocol: "TCP", port: 443 }]);
+            const cidrs = rule.to.map((p: AnyObject) => p.ipBlock.cidr);
+            assert.deepEqual(cidrs, [...REACH.privateSubnetCidrs, ...REACH.s3Cidrs].sort((a, b) => cidrs.indexOf(a) - cidrs.indexOf(b)));
+            for (const c of [...REACH.privateSubnetCidrs, ...REACH.s3Cidrs]) assert.ok(cidrs.includes(c), `opens ${c}`);
+            // With a NAT and no endpoints: anywhere outside the private ranges on 443.
+            const nat = objectsOf(appOf("payments-settle", dev.applications), { ...CTX, awsReach: { ...REACH, interfaceEndpoints: [], internet: true, s3Cidrs: [] } });
+            assert.deepEqual((nat.find((o) => o.kind === "NetworkPolicy") as AnyObject).spec.egress[0].to, [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }]);
+            // No endpoint and no egress: refused, naming the setting.
+            assert.throws(() => objectsOf(appOf("payments-settle"), { ...CTX, awsReach: { ...REACH, interfaceEndpoints: [] } }), /payments-settle: calls sts .* platform:vpcEndpoints.extra/);
+            assert.ok(!objectsOf(appOf("search-cache"), CTX).some((o) => o.metadata.name.endsWith("allow-aws-apis")), "secrets alone are read by the CSI provider, not the pod");
+        });
+
+        it("is scraped by Prometheus through a PodMonitor (valid against its CRD) that a network policy admits, and rolls on a config change", () => {
+            const api = objectsOf(appOf("search-api"), CTX);
+            const monitor = objectOf(api, "PodMonitor");
+            assert.deepEqual(crdProblems("prometheus-operator-kube-prometheus-stack-88.5.3", monitor as never), []);
+            assert.equal(monitor.metadata.labels.release, "kube-prometheus-stack");
+            assert.deepEqual(monitor.spec.podMetricsEndpoints, [{ port: "http", path: "/metrics", interval: "30s" }]);
+            const scrape = api.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "search-api-allow-prometheus") as AnyObject;
+            assert.deepEqual(scrape.spec.ingress[0].ports, [{ protocol: "TCP", port: "http" }]);
+            assert.equal(scrape.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "monitoring");
+            assert.ok(!kindsOf(objectsOf(appOf("search-api"), { ...CTX, monitoring: false })).includes("PodMonitor"), "no monitor without prometheus-operator");
+            assert.ok(!kindsOf(objects).includes("PodMonitor"), "no monitor without metrics");
             const annotations = deployment.spec.template.metadata.annotations;
-            assert.deepEqual([annotations["prometheus.io/scrape"], annotations["prometheus.io/port"], annotations["prometheus.io/path"]], ["true", "9113", "/metrics"]);
             const changed = objectOf(objectsOf({ ...app, config: { LOG_LEVEL: "debug" } }, CTX), "Deployment");
             assert.notEqual(changed.spec.template.metadata.annotations["checksum/config"], annotations["checksum/config"]);
         });
@@ -226,17 +286,17 @@ describe("applications", () => {
             const team = dedicatedPool("payments");
             const api = podSpecOf(objectOf(objectsOf(appOf("payments-api"), { ...CTX, placement: team }), "Deployment"));
             assert.deepEqual([api.nodeSelector, api.tolerations], [team.nodeSelector, team.tolerations]);
-            const index = objectsOf(appOf("search-index"), { ...CTX, placement: team });
-            const own = dedicatedPool("search-index");
+            const index = objectsOf(appOf("search-cache"), { ...CTX, placement: team });
+            const own = dedicatedPool("search-cache");
             assert.deepEqual(podSpecOf(objectOf(index, "StatefulSet")).tolerations, own.tolerations);
             const pool = objectOf(index, "NodePool");
-            assert.deepEqual(pool.spec.template.spec.taints, [{ key: "dedicated", value: "search-index", effect: "NoSchedule" }]);
+            assert.deepEqual(pool.spec.template.spec.taints, [{ key: "dedicated", value: "search-cache", effect: "NoSchedule" }]);
             assert.deepEqual(pool.spec.template.spec.requirements.find((r: AnyObject) => r.key === "karpenter.k8s.aws/instance-family").values, ["r6a"]);
         });
     });
 
     describe("stateful", () => {
-        const app = appOf("search-index");
+        const app = appOf("search-cache");
         const objects = objectsOf(app, CTX);
         const set = objectOf(objects, "StatefulSet");
 
@@ -244,24 +304,33 @@ describe("applications", () => {
             assert.deepEqual(set.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
             assert.deepEqual(set.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { partition: 0 } });
             assert.equal(objectOf(objectsOf({ ...app, partition: 2 }, CTX), "StatefulSet").spec.updateStrategy.rollingUpdate.partition, 2);
-            assert.equal(set.spec.replicas, 3);
+            assert.equal(set.spec.replicas, 1);
+        });
+
+        it("runs Valkey as the image's user, writing only its volume, authenticated by an ACL file from Secrets Manager", () => {
+            const pod = podSpecOf(set);
+            assert.deepEqual([pod.securityContext.runAsUser, pod.securityContext.fsGroup], [999, 999]);
+            const args = pod.containers[0].args as string[];
+            assert.equal(args[args.indexOf("--aclfile") + 1], `${app.secretsMountPath}/users.acl`);
+            assert.ok(app.secrets.some((s) => s.name === "users.acl"));
+            assert.deepEqual(pod.containers[0].readinessProbe.tcpSocket, { port: 6379 });
         });
 
         it("claims its volume on the platform's storage class, behind a headless Service", () => {
             const [claim] = set.spec.volumeClaimTemplates;
             assert.equal(claim.spec.storageClassName, "gp3");
-            assert.equal(claim.spec.resources.requests.storage, "50Gi");
-            assert.ok(podSpecOf(set).containers[0].volumeMounts.some((m: AnyObject) => m.name === claim.metadata.name && m.mountPath === "/usr/share/opensearch/data"));
+            assert.equal(claim.spec.resources.requests.storage, "20Gi");
+            assert.ok(podSpecOf(set).containers[0].volumeMounts.some((m: AnyObject) => m.name === claim.metadata.name && m.mountPath === "/data"));
             const service = objectOf(objects, "Service");
             assert.equal(service.spec.clusterIP, "None");
             assert.equal(set.spec.serviceName, service.metadata.name);
-            assert.equal(objectOf(objects, "PodDisruptionBudget").spec.maxUnavailable, 1);
+            assert.ok(!kindsOf(objects).includes("PodDisruptionBudget"), "one replica: no disruption budget");
         });
 
         it("uses the platform default class unless it names one, and fails naming a class that does not exist", () => {
             assert.equal(resolveClasses(app, ADDONS).storageClass, "gp3");
             assert.equal(resolveClasses({ ...app, storage: { ...app.storage!, storageClass: "efs" } }, ADDONS).storageClass, "efs");
-            assert.throws(() => resolveClasses({ ...app, storage: { ...app.storage!, storageClass: "io2" } }, ADDONS), /search-index: storage.storageClass "io2" does not exist/);
+            assert.throws(() => resolveClasses({ ...app, storage: { ...app.storage!, storageClass: "io2" } }, ADDONS), /search-cache: storage.storageClass "io2" does not exist/);
         });
     });
 
@@ -296,7 +365,7 @@ describe("applications", () => {
             await engine.install("platform-workloads", "test", "acme");
             const run = engine.run(async () => {
                 const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-                new Application(app.name, { app, addons: wired(addons), oidc: OIDC, provider, production: true, tags: { team: app.team } });
+                new Application(app.name, { app, addons: wired(addons), oidc: OIDC, provider, production: true, podNetwork: "calico-overlay", monitoring: true, awsReach: REACH, tags: { team: app.team } });
             });
             return { engine, run };
         }
@@ -323,28 +392,27 @@ describe("applications", () => {
         });
 
         it("registers every object as its Kubernetes type under the component, the workload after its dependencies", async () => {
-            const { engine, run } = await build(appOf("search-index"));
+            const { engine, run } = await build(appOf("search-cache"));
             await run;
             const component = engine.resources.find((r) => r.type === "platform:workloads:Application") ?? assert.fail("no component");
             const children = engine.resources.filter((r) => r.parent === component.urn);
             const types = children.map((r) => r.type);
-            for (const t of ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ConfigMap", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Service", "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:karpenter.sh/v1:NodePool"]) {
+            for (const t of ["kubernetes:core/v1:ServiceAccount", "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Service", "kubernetes:karpenter.sh/v1:NodePool"]) {
                 assert.ok(types.includes(t), `registers ${t} (has ${types.join(", ")})`);
             }
             const set = children.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
             const pool = children.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
             assert.ok(set.dependsOn.includes(pool.urn), "the set waits for its node pool");
-            assert.ok(!types.includes("aws:iam/role:Role"), "no role unless it needs one");
+            assert.ok(types.includes("aws:iam/role:Role"), "a role to read its secret");
         });
 
-        it("fails clearly when it asks for secrets and the Secrets Store CSI driver is not installed", async () => {
-            const { result, rejections } = await withUnhandledRejections(async () => {
-                const { engine, run } = await build(appOf("payments-api"), { ...ADDONS, secretsStore: false });
-                await run.catch(() => undefined);
-                return engine;
-            });
-            const said = [...result.errors, ...rejections].join("\n");
-            assert.match(said, /application payments-api: asks for secrets, but the Secrets Store CSI driver is not installed \(platform:addons.secretsStore.enabled\)/);
+        it("fails the run when the add-ons layer has no Secrets Store CSI driver, naming the application and the reason (nothing vanishes)", async () => {
+            const { engine, run } = await build(appOf("payments-api"), { ...ADDONS, secretsStore: false });
+            const err = await rejectionOf(run);
+            const reason = "application payments-api: asks for secrets, but the Secrets Store CSI driver is not installed (platform:addons.secretsStore.enabled)";
+            assert.ok(err.message.includes(reason), err.message);
+            assert.equal(engine.errors.length, 1, engine.errors.join("\n"));
+            assert.ok(engine.errors[0].startsWith(reason), engine.errors[0]);
         });
 
         it("fails clearly when it asks for an ingress and there is no alb class", () => {

@@ -18,6 +18,8 @@ interface Mutation {
     what: string;
     keys: string[];
     apply(entries: Entries): void;
+    /** The environment's name instead of the file's (names are config too: they go into bucket names). */
+    env?: string;
 }
 
 const envEntries = (env: string): Entries =>
@@ -36,7 +38,7 @@ function put(entries: Entries, key: string, path: (string | number)[], value: un
     holder[steps[steps.length - 1]] = value;
 }
 
-const mutation = (what: string, keys: string[], apply: (e: Entries) => void): Mutation => ({ what, keys, apply });
+const mutation = (what: string, keys: string[], apply: (e: Entries) => void, env?: string): Mutation => ({ what, keys, apply, env });
 
 /** Values of the wrong shape, including hostile ones. */
 const junk = fc.oneof(
@@ -117,7 +119,86 @@ const unsafe = fc.oneof(
     fc.constant(mutation("a secret in the environment file", ["platform:tags"], (e) => put(e, "platform:tags", [], { Owner: { secure: "AAABAKx..." } }))),
 );
 
-const anyMutation = fc.oneof(wrongType, wrongStructure, unknownKey, cidrs, sizes, versions, unsafe);
+// --- issue 18: guard rails that hold against a careless or hostile file, each class by effect ---
+
+const SETTLE = 1; // payments-settle, the cronjob with an IAM role, in both files
+const statementAt = (e: Entries, statement: Entries) => put(e, "platform:applications", [SETTLE, "serviceAccount", "iamStatements"], [statement]);
+const iamByEffect = fc.oneof(
+    fc.constantFrom<[string[], string]>(
+        [["iam:*"], "arn:aws:iam::111122223333:role/*"],
+        [["iam:Put*", "iam:Attach*"], "*"],
+        [["iam:PassRole"], "*"],
+        [["sts:AssumeRole"], "*"],
+        [["iam:CreateAccessKey"], "arn:aws:iam::111122223333:user/ci"],
+        [["iam:UpdateAssumeRolePolicy"], "arn:aws:iam::111122223333:role/team-payments"],
+        [["s3:*"], "*"],
+        [["s3:GetObject"], "arn:aws:s3:::*"],
+        [["secretsmanager:GetSecretValue"], "*"],
+        [["s3:GetObjekt"], "arn:aws:s3:::acme-dev-payments-x/*"],
+        [["ec2:RunInstancez"], "*"],
+    ).map(([actions, resource]) => mutation(`an application allowed ${actions.join(", ")} on ${resource}`, ["platform:applications[1].serviceAccount.iamStatements"], (e) => statementAt(e, { actions, resources: [resource] }))),
+    fc.constantFrom("AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonS3FullAccess", "SecretsManagerReadWrite", "AmazonEKSClusterPolicy").map((name) =>
+        mutation(`an application given the managed policy ${name}`, ["platform:applications[1].serviceAccount.iamPolicyArns"], (e) => put(e, "platform:applications", [SETTLE, "serviceAccount", "iamPolicyArns"], [`arn:aws:iam::aws:policy/${name}`]))),
+    fc.constant(mutation("an application reading another team's secret", ["platform:applications[2].secrets"], (e) => put(e, "platform:applications", [2, "secrets"], [{ name: "k", secretsManagerName: "prod/payments/processor-api-key" }]))),
+);
+
+const productionPromise = fc.constantFrom(
+    mutation("a production-tagged environment made development", ["platform:tier"], (e) => {
+        put(e, "platform:tier", [], "development");
+        put(e, "platform:tags", ["Environment"], "production");
+    }),
+    mutation("production with a public API endpoint and no exception", ["platform:endpoint", "platform:egress", "platform:imageCache", "platform:applications"], (e) => {
+        put(e, "platform:tier", [], "production");
+        put(e, "platform:endpoint", [], { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+    }),
+    mutation("production with internet egress and no exception", ["platform:egress"], (e) => {
+        put(e, "platform:tier", [], "production");
+        put(e, "platform:egress", [], "nat-per-az");
+    }),
+    mutation("an exception without a reason", ["platform:productionExceptions"], (e) => put(e, "platform:productionExceptions", [], { internetEgress: { reason: "" } })),
+);
+
+const passedOn = fc.oneof(
+    fc.constantFrom<[string, (string | number)[], unknown]>(
+        ["kubecost", ["networkCosts", "privileged"], true],
+        ["metricsServer", ["securityContext", "runAsUser"], 0],
+        ["monitoring", ["prometheus", "prometheusSpec", "securityContext", "runAsNonRoot"], false],
+        ["loadBalancerController", ["hostNetwork"], true],
+        ["monitoring", ["grafana", "adminPassword"], "hunter2hunter2"],
+        ["loki", ["storage", "s3", "accessKeyId"], "AKIAIOSFODNN7EXAMPLE"],
+        ["metricsServer", ["image"], { repository: "docker.io/bitnami/metrics-server", tag: "latest" }],
+    ).map(([addon, at, value]) => mutation(`add-on ${addon} values ${at.join(".")} = ${JSON.stringify(value)}`, [`platform:addons.${addon}.values`], (e) => put(e, "platform:addons", [addon, "values", ...at], value))),
+    fc.constant(mutation("Karpenter values on the host network", ["platform:karpenter.values"], (e) => put(e, "platform:karpenter", ["values", "hostNetwork"], true))),
+    fc.constantFrom(["env", "DB_PASSWORD", "s3cr3t"], ["env", "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"], ["config", "API_KEY", "abc123"], ["env", "DSN", "postgres://app:pw@db:5432/app"]).map(([where, key, value]) =>
+        mutation(`an application's ${where} ${key}`, [`platform:applications[0].${where}`], (e) => put(e, "platform:applications", [0, where, key], value))),
+);
+
+const tenancy = fc.oneof(
+    fc.constantFrom("kube-system", "default", "karpenter", "kube-public", "monitoring", "search").map((ns) =>
+        mutation(`team payments given the namespace ${ns}`, ["platform:access.teams[0].namespaces", "platform:applications"], (e) => put(e, "platform:access", ["teams", 0, "namespaces"], [ns]))),
+    fc.constantFrom("system-node-critical", "system-cluster-critical").map((pc) => mutation(`an application with priority ${pc}`, ["platform:applications[2].priorityClass"], (e) => put(e, "platform:applications", [2, "priorityClass"], pc))),
+    fc.constantFrom("0.0.0.0/0", "0.0.0.0/1", "0.0.0.0/4").map((c) => mutation(`team egress to ${c}`, ["platform:teams[0].network.egressCidrs"], (e) => put(e, "platform:teams", [0, "network", "egressCidrs"], [c]))),
+    fc.constantFrom("0.0.0.0/0", "0.0.0.0/2").map((c) => mutation(`VPN range ${c}`, ["platform:endpoint.vpnCidrs"], (e) => put(e, "platform:endpoint", ["vpnCidrs"], [c]))),
+    fc.integer({ min: 5000, max: 100000 }).map((cpu) => mutation(`Karpenter's default pool limited to ${cpu} CPUs`, ["platform:karpenter.nodePools[0].limits"], (e) => put(e, "platform:karpenter", ["nodePools", 0, "limits"], { cpu, memoryGiB: cpu * 4 }))),
+);
+
+const lateRefusals = fc.oneof(
+    fc.constantFrom("61 2 * * *", "0 24 * * *", "* * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 8", "TZ=UTC 0 0 * * *", "@fortnightly").map((s) =>
+        mutation(`cron schedule ${s}`, ["platform:applications[1].cronjob.schedule"], (e) => put(e, "platform:applications", [SETTLE, "cronjob", "schedule"], s))),
+    fc.constantFrom("Mars/Olympus", "Europe/Atlantis", "UTC+1", "").map((z) => mutation(`time zone ${JSON.stringify(z)}`, ["platform:applications[1].cronjob.timeZone"], (e) => put(e, "platform:applications", [SETTLE, "cronjob", "timeZone"], z))),
+    fc.constantFrom<Entries>({ nodes: "0", schedule: "0 7 * * mon-fri" }, { nodes: "0", duration: "8h" }, { nodes: "0", schedule: "weekdays", duration: "8h" }, { nodes: "0", schedule: "0 7 * * 9", duration: "8h" }).map((b) =>
+        mutation(`NodePool budget ${JSON.stringify(b)}`, ["platform:karpenter.nodePools[0].budgets"], (e) => put(e, "platform:karpenter", ["nodePools", 0, "budgets"], [b]))),
+    fc.constantFrom<[unknown, unknown]>([0, 0], ["0%", 0], [0, "0%"]).map(([maxSurge, maxUnavailable]) =>
+        mutation(`rollout maxSurge ${String(maxSurge)} maxUnavailable ${String(maxUnavailable)}`, ["platform:applications[0].rollout"], (e) => put(e, "platform:applications", [0, "rollout"], { maxSurge, maxUnavailable }))),
+    fc.constant(mutation("one role in two access entries", ["platform:access.readOnly"], (e) => put(e, "platform:access", ["readOnly"], ["arn:aws:iam::111122223333:role/platform-admin"]))),
+    fc.constantFrom<[string, string]>(["aws:createdBy", "me"], ["AWS:owner", "me"], ["Owner", "x".repeat(3_000_000)], ["k".repeat(129), "v"]).map(([k, v]) =>
+        mutation(`tag ${k.slice(0, 20)} = ${v.slice(0, 20)} (${v.length} characters)`, ["platform:tags"], (e) => put(e, "platform:tags", [k], v))),
+    fc.constantFrom("Prod_EU", "dev.eu", "QA", "e".repeat(40)).map((env) => mutation(`environment named ${env.slice(0, 20)}`, ["platform:name", "platform:tier"], () => undefined, env)),
+);
+
+const guardRails = fc.oneof(iamByEffect, productionPromise, passedOn, tenancy, lateRefusals);
+
+const anyMutation = fc.oneof(wrongType, wrongStructure, unknownKey, cidrs, sizes, versions, unsafe, guardRails);
 
 /** Parses and, only if the config is accepted, synthesizes: a rejection must come before any registration. */
 async function loadAndSynthesize(entries: Entries, env: string, engine: MockEngine): Promise<void> {
@@ -135,7 +216,7 @@ describe("bad input (generated)", () => {
                 const engine = new MockEngine("eu-west-1");
                 let error: unknown;
                 try {
-                    await loadAndSynthesize(entries, env, engine);
+                    await loadAndSynthesize(entries, mutations.find((m) => m.env)?.env ?? env, engine);
                 } catch (err) {
                     error = err;
                 }

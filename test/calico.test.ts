@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import { apiServerSpec, CALICO_NAMESPACE, calicoValues, installationSpec, type CalicoSettings } from "../addons/calico";
 import { CHARTS } from "../lib/versions";
+import { PlanView } from "../plays/view";
 import type { PlannedResource } from "../synth/engine";
 import type { Plan } from "../synth/synth";
 import { resourcesOf, synthEnv } from "./helpers";
@@ -83,6 +84,17 @@ describe("Calico", () => {
             assert.deepEqual(inputs(release).repositoryOpts, { repo: "https://docs.tigera.io/calico/charts" });
             assert.equal(inputs(release).namespace, CALICO_NAMESPACE);
             assert.equal(inputs(release).values.apiServer.enabled, true);
+        }
+    });
+
+    it("installs Calico's CRDs (the crd.projectcalico.org.v1 chart of the same release) before the operator chart's Installation and APIServer", () => {
+        for (const plan of [dev, prod]) {
+            const operator = calicoRelease(plan)!;
+            const crds = resourcesOf(plan, "addons", "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).chart === "crd.projectcalico.org.v1");
+            assert.ok(crds, `${plan.environment}: from v3.32 the tigera-operator chart ships no CRDs; their own chart installs them`);
+            assert.equal(inputs(crds).version, inputs(operator).version, "one Calico release");
+            assert.deepEqual(inputs(crds).repositoryOpts, { repo: "https://docs.tigera.io/calico/charts" });
+            assert.ok(new PlanView(plan).after(operator, crds), "the operator chart's custom resources wait for their CRDs");
         }
     });
 

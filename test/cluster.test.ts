@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
 import { clusterContract } from "../infra/cluster/contract";
-import { awsAuthRoles } from "../lib/accessMappings";
+import { authenticationModeProblem, awsAuthRoles, callerRole, creatorProblem } from "../lib/accessMappings";
 import { CONTROL_PLANE_LOG_TYPES } from "../infra/cluster/controlPlane";
 import { ConfigError, parseConfig } from "../lib/config/load";
 import type { PlatformConfig } from "../lib/config/schema";
@@ -40,14 +40,15 @@ describe("cluster layer", () => {
             assert.equal(c.publicAccessCidrs, undefined);
         });
 
-        it("restricts dev's public endpoint to the configured CIDRs", () => {
-            const c = inputs(clusterOf(dev));
-            assert.equal(c.endpointPublicAccess, true);
-            assert.deepEqual(c.publicAccessCidrs, ["203.0.113.0/24"]);
+        it("keeps dev's endpoint private only (peered VPCs would resolve a public one's addresses); a public endpoint takes only the configured CIDRs", async () => {
+            assert.equal(inputs(clusterOf(dev)).endpointPublicAccess, false);
+            const plan = await synth(configWith({ "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } }));
+            assert.equal(inputs(clusterOf(plan)).endpointPublicAccess, true);
+            assert.deepEqual(inputs(clusterOf(plan)).publicAccessCidrs, ["203.0.113.0/24"]);
         });
 
         it("opens 443 on the cluster security group to the VPC, the VPN and the peered VPCs", () => {
-            const rule = inputs(resourcesOf(prod, "cluster", "aws:ec2/securityGroupRule:SecurityGroupRule")[0]);
+            const rule = inputs(resourcesOf(prod, "cluster", "aws:ec2/securityGroupRule:SecurityGroupRule").filter((r) => !r.modeled)[0]);
             assert.equal(rule.type, "ingress");
             assert.equal(rule.fromPort, 443);
             assert.equal(rule.toPort, 443);
@@ -76,8 +77,16 @@ describe("cluster layer", () => {
             assert.ok(clusterOf(prod).dependsOn.includes(group.urn), "the group exists before EKS writes to it");
         });
 
-        it("creates an OIDC provider and protects the prod cluster from deletion", () => {
-            assert.equal(inputs(clusterOf(prod)).createOidcProvider, true);
+        it("creates the OIDC provider itself, without a thumbprint (no TLS fetch from the deploy machine), and protects the prod cluster from deletion", () => {
+            assert.equal(inputs(clusterOf(prod)).createOidcProvider, false);
+            assert.equal(resourcesOf(prod, "cluster", "aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter((r) => r.modeled).length, 0, "pulumi-eks makes none");
+            const provider = resourceOf(prod, "cluster", "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "acme-prod-oidc");
+            assert.equal(inputs(provider).thumbprintLists, undefined);
+            assert.deepEqual(inputs(provider).clientIdLists, ["sts.amazonaws.com"]);
+            const out = layerOf(prod, "cluster").outputs;
+            assert.match(String(inputs(provider).url), /^https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+            assert.equal(out.oidcProviderUrl, inputs(provider).url);
+            assert.equal(out.oidcProviderArn, `arn:aws:iam::111122223333:oidc-provider/${String(inputs(provider).url).slice("https://".length)}`);
             assert.equal(inputs(clusterOf(prod)).deletionProtection, true);
             assert.equal(clusterOf(prod).protect, true);
             assert.equal(inputs(clusterOf(dev)).deletionProtection, false);
@@ -240,9 +249,9 @@ describe("cluster layer", () => {
             const plan = await synth(configWith({
                 "platform:access": { admins: [ADMIN], teams: [{ name: "team-a", roleArn: TEAM, namespaces: ["team-a", "team-a-jobs"] }] },
             }));
-            const entries = resourcesOf(plan, "cluster", "aws:eks/accessEntry:AccessEntry").map(inputs);
+            const entries = resourcesOf(plan, "cluster", "aws:eks/accessEntry:AccessEntry").filter((r) => !r.modeled).map(inputs);
             assert.deepEqual(entries.map((e) => [e.principalArn, e.type, e.kubernetesGroups]), [[ADMIN, "STANDARD", undefined], [TEAM, "STANDARD", ["team:team-a"]]]);
-            const policies = resourcesOf(plan, "cluster", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map(inputs);
+            const policies = resourcesOf(plan, "cluster", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((r) => !r.modeled).map(inputs);
             assert.deepEqual(policies.map((p) => [p.policyArn.split("/").pop(), p.accessScope]), [
                 ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
             ]);
@@ -331,10 +340,53 @@ describe("cluster layer", () => {
             assert.equal(engine.resources.filter((r) => r.urn.includes("platform-cluster") && r.type !== "pulumi:pulumi:StackReference").length, 0, "nothing of the cluster layer was registered");
         });
 
+        it("refuses to move the authentication mode back from API (EKS accepts the call, then refuses it)", async () => {
+            assert.equal(authenticationModeProblem(undefined, "API"), undefined);
+            assert.equal(authenticationModeProblem("API_AND_CONFIG_MAP", "API"), undefined);
+            assert.match(authenticationModeProblem("API", "API_AND_CONFIG_MAP")!, /runs in API mode and EKS cannot go back to API_AND_CONFIG_MAP/);
+
+            const config = configWith({ "platform:authenticationMode": "API_AND_CONFIG_MAP" });
+            const engine = new MockEngine(config.region);
+            engine.stacks.set("organization/platform-cluster/test", { outputs: { kubernetesVersion: config.kubernetesVersion, authenticationMode: "API" }, secretNames: [] });
+            const err = await rejectionOf(synthesize(config, "layered", undefined, engine));
+            assert.match(err.message, /platform:authenticationMode: the cluster runs in API mode and EKS cannot go back to API_AND_CONFIG_MAP/);
+            assert.equal(engine.resources.filter((r) => r.urn.includes("platform-cluster") && r.type !== "pulumi:pulumi:StackReference").length, 0, "nothing of the cluster layer was registered");
+        });
+
+        it("the deploy role: its admin entry is EKS's (the creator's); a first deploy by another identity is refused", async () => {
+            const deployer = "arn:aws:iam::111122223333:role/platform-deployer";
+            assert.equal(callerRole("arn:aws:sts::111122223333:assumed-role/platform-deployer/pulumi"), deployer);
+            assert.equal(creatorProblem(deployer, "arn:aws:sts::111122223333:assumed-role/platform-deployer/ci-42"), undefined);
+            assert.equal(creatorProblem("arn:aws:iam::111122223333:role/ci/platform-deployer", "arn:aws:sts::111122223333:assumed-role/platform-deployer/ci"), undefined, "STS drops role paths");
+            assert.match(creatorProblem(deployer, "arn:aws:sts::111122223333:assumed-role/alice-admin/alice")!, /created by arn:aws:iam::111122223333:role\/alice-admin, not the deploy role/);
+            assert.equal(creatorProblem(undefined, "arn:aws:sts::111122223333:assumed-role/alice-admin/alice"), undefined);
+
+            const other = configWith({ "platform:access": { deployRole: "arn:aws:iam::111122223333:role/ci-deployer" } });
+            const err = await rejectionOf(synthesize(other));
+            assert.match(err.message, /platform:access.deployRole: the cluster is created by arn:aws:iam::111122223333:role\/platform-deployer, not the deploy role arn:aws:iam::111122223333:role\/ci-deployer/);
+
+            assert.deepEqual(problemsOf(entriesWith({ "platform:access": { deployRole: deployer, admins: [deployer], previewRoles: [deployer] } })), [
+                "platform:access.admins[0]: is the deploy role, which EKS already makes the cluster's admin as its creator (a second access entry fails with ResourceInUseException)",
+                "platform:access.previewRoles[0]: is the deploy role, which EKS already makes the cluster's admin as its creator (a second access entry fails with ResourceInUseException)",
+            ]);
+        });
+
+        it("preview roles: an access entry reading everything including Secrets; the deploy role none (EKS's creator entry)", () => {
+            for (const plan of [dev, prod]) {
+                const entries = resourcesOf(plan, "cluster", "aws:eks/accessEntry:AccessEntry");
+                const preview = entries.filter((e) => !e.modeled && inputs(e).principalArn === "arn:aws:iam::111122223333:role/platform-preview");
+                assert.equal(preview.length, 1);
+                const policy = resourcesOf(plan, "cluster", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((p) => !p.modeled && inputs(p).principalArn === inputs(preview[0]).principalArn);
+                assert.match(String(policy && inputs(policy).policyArn), /AmazonEKSAdminViewPolicy$/);
+                const deployer = entries.filter((e) => inputs(e).principalArn === "arn:aws:iam::111122223333:role/platform-deployer");
+                assert.deepEqual(deployer.map((e) => e.modeled), [true], "only EKS's creator entry");
+            }
+        });
+
         it("rejects a public endpoint open to 0.0.0.0/0 in prod", () => {
-            const problems = problemsOf({ ...envEntries("prod"), "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
+            const problems = problemsOf({ ...envEntries("prod"), "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } }, "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
             assert.deepEqual(problems, ['platform:endpoint.publicAccessCidrs[0]: "0.0.0.0/0" opens the API to the internet, which production never does']);
-            const halves = problemsOf({ ...envEntries("prod"), "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1", "198.51.100.0/24"] } });
+            const halves = problemsOf({ ...envEntries("prod"), "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } }, "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1", "198.51.100.0/24"] } });
             assert.deepEqual(halves, [
                 'platform:endpoint.publicAccessCidrs[0]: "0.0.0.0/1" opens the API to a large part of the internet (wider than /16), which production never does',
                 'platform:endpoint.publicAccessCidrs[1]: "128.0.0.0/1" opens the API to a large part of the internet (wider than /16), which production never does',

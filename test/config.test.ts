@@ -164,7 +164,7 @@ describe("config: tier defaults", () => {
     });
 
     it("an explicit egress wins over the tier, and the endpoint default follows it", () => {
-        const c = configWith({ "platform:tier": "production", "platform:egress": "nat-per-az" });
+        const c = configWith({ "platform:tier": "production", "platform:egress": "nat-per-az", "platform:productionExceptions": { internetEgress: { reason: "the payment processor is only on the internet (PAY-9)" } } });
         assert.equal(c.egress, "nat-per-az");
         assert.equal(c.vpcEndpoints.interface, false);
         const d = configWith({ "platform:egress": "none" });
@@ -191,6 +191,8 @@ describe("config: cross-field rules", () => {
             "platform:vpcCidr": "10.0.0.0/24",
             "platform:subnets": { privatePrefixLength: 26, publicPrefixLength: 28 },
             "platform:capacity": { maxNodes: 4, maxPods: 40 },
+            // Karpenter's limits fit the 4 planned nodes.
+            "platform:karpenter": { nodePools: [{ name: "default", instanceFamilies: ["m6a"], instanceSizes: ["large"], limits: { cpu: 8, memoryGiB: 32 } }] },
         });
         assert.equal(small.vpcCidr, "10.0.0.0/24");
     });
@@ -365,6 +367,7 @@ describe("config: cross-field rules", () => {
             problems({
                 "platform:tier": "production",
                 "platform:subnets": { privatePrefixLength: 18 },
+                "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } },
                 "platform:endpoint": { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/0"] },
             }),
             ['platform:endpoint.publicAccessCidrs[1]: "0.0.0.0/0" opens the API to the internet, which production never does'],
@@ -416,7 +419,7 @@ describe("config: Pulumi's config map (loadPulumiConfig)", () => {
             {
                 ...pulumiEntries(),
                 "platform:subnets": '{"privatePrefixLength":"20","publicPrefixLength":26}',
-                "platform:capacity": '{"maxNodes":"10","maxPods":"300"}',
+                "platform:capacity": '{"maxNodes":"30","maxPods":"300"}',
                 "platform:endpoint": '{"publicAccess":"true","publicAccessCidrs":["203.0.113.0/24"]}',
                 "platform:vpcEndpoints": '{"interface":"false"}',
                 "platform:flowLogs": '{"retentionDays":"30"}',
@@ -427,7 +430,7 @@ describe("config: Pulumi's config map (loadPulumiConfig)", () => {
         assert.equal(c.env, "staging");
         assert.deepEqual(c.availabilityZones, ["eu-west-1a", "eu-west-1b"]);
         assert.deepEqual(c.subnets, { privatePrefixLength: 20, publicPrefixLength: 26 });
-        assert.deepEqual(c.capacity, { maxNodes: 10, maxPods: 300 });
+        assert.deepEqual(c.capacity, { maxNodes: 30, maxPods: 300 });
         assert.equal(c.endpoint.publicAccess, true);
         assert.equal(c.vpcEndpoints.interface, false);
         assert.equal(c.flowLogs.retentionDays, 30);
@@ -453,13 +456,14 @@ describe("config: Pulumi's config map (loadPulumiConfig)", () => {
 });
 
 describe("config: the environment files", () => {
-    it("Pulumi.dev.yaml loads: development with a single NAT gateway and a public endpoint", () => {
+    it("Pulumi.dev.yaml loads: development with a single NAT gateway and a private-only endpoint (reached from the tooling VPC and the VPN)", () => {
         const c = envConfig("dev");
         assert.equal(c.env, "dev");
         assert.equal(c.tier, "development");
         assert.equal(c.egress, "single-nat");
         assert.equal(c.vpcEndpoints.interface, false);
-        assert.deepEqual(c.endpoint.publicAccessCidrs, ["203.0.113.0/24"]);
+        assert.equal(c.endpoint.publicAccess, false);
+        assert.equal(c.endpoint.vpnGateway, "tgw-0a1b2c3d4e5f60718");
     });
 
     it("Pulumi.prod.yaml loads: production, fully private, calico overlay", () => {

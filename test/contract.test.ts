@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { networkContract, type NetworkOutputs } from "../infra/network/contract";
 import { ContractError, defineLayer, runFromStacks, type WiredContract } from "../lib/layer";
 import { MockEngine } from "../synth/engine";
-import { configWith, rejectionOf, withUnhandledRejections } from "./helpers";
+import { configWith, rejectionOf } from "./helpers";
 
 const ORG = "organization";
 const ENV = "qa";
@@ -42,7 +42,7 @@ async function readNetwork(outputs: Record<string, unknown> | undefined, secretN
     if (outputs) engine.stacks.set(NETWORK_STACK, { outputs, secretNames });
     await engine.install("platform-cluster", ENV, ORG);
     const config = configWith({}, ENV);
-    const run = withUnhandledRejections(() => engine.run(() => Promise.resolve(runFromStacks(probe, config))));
+    const run = engine.run(() => Promise.resolve(runFromStacks(probe, config)));
     return { engine, run };
 }
 
@@ -51,7 +51,7 @@ const resolved = <T>(out: pulumi.Output<T>): Promise<T> => new Promise((resolve)
 describe("contract: reading an upstream stack (readStack / runFromStacks)", () => {
     it("a complete stack arrives as Pulumi outputs with its values", async () => {
         const { run } = await readNetwork(networkOutputs());
-        const { result } = await run;
+        const result = await run;
         const wired = result as WiredContract<typeof networkContract>;
         assert.ok(pulumi.Output.isInstance(wired.vpcId));
         assert.equal(await resolved(wired.vpcId), "vpc-0123456789abcdef0");
@@ -94,7 +94,7 @@ describe("contract: reading an upstream stack (readStack / runFromStacks)", () =
 
     it("a secret output arrives as a secret, the others do not", async () => {
         const { run } = await readNetwork(networkOutputs(), ["flowLogGroupName"]);
-        const { result } = await run;
+        const result = await run;
         const wired = result as WiredContract<typeof networkContract>;
         assert.equal(await pulumi.isSecret(wired.flowLogGroupName), true);
         assert.equal(await resolved(wired.flowLogGroupName), "/aws/vpc/flow-logs/acme-qa");

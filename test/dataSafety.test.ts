@@ -47,7 +47,8 @@ const merged = (key: string, patch: Record<string, unknown>) => ({ [key]: { ...(
 /** prod's network and cluster layers as resources, with some entries changed. */
 async function clusterResources(changes: Record<string, unknown>): Promise<PolicyResource[]> {
     const config = parseConfig({ ...PROD, ...changes }, "prod", "Pulumi.prod.yaml (changed)", TEST_DAY);
-    // Two layers of four: the plays judge whole plans (without the add-ons layer nothing runs pods).
+    // Replacements only, over two layers of four: the plays judge whole plans elsewhere (a public endpoint
+    // with a peering fails reachability; without the add-ons layer nothing runs pods).
     const { plan } = await synthesize(config, "layered", availableLayers().slice(0, 2), undefined, []);
     return stacksOfPlan(plan, true).flatMap((s) => s.stack.resources);
 }
@@ -56,7 +57,10 @@ async function clusterResources(changes: Record<string, unknown>): Promise<Polic
 const IN_PLACE: Record<string, Record<string, unknown>> = {
     "a Kubernetes minor upgrade": { "platform:kubernetesVersion": "1.36" },
     "longer control-plane log retention": merged("platform:controlPlaneLogs", { retentionDays: 731 }),
-    "a restricted public endpoint": merged("platform:endpoint", { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }),
+    "a restricted public endpoint": {
+        ...merged("platform:endpoint", { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }),
+        "platform:productionExceptions": { publicEndpoint: { reason: "break-glass access while the VPN is rebuilt (OPS-1)" } },
+    },
     "another tag": merged("platform:tags", { Owner: "platform-team" }),
     "another administrator": merged("platform:access", { admins: ["arn:aws:iam::111122223333:role/platform-admin", "arn:aws:iam::111122223333:role/break-glass"] }),
     "more CoreDNS replicas": merged("platform:coredns", { minReplicas: 4 }),
@@ -82,12 +86,14 @@ describe("data safety: a setting change does not replace the KMS key or the clus
     it("a change that does replace the cluster is caught (the service CIDR)", async () => {
         const after = await clusterResources({ "platform:serviceCidr": "172.21.0.0/16" });
         const found = replacements(base, after);
-        assert.equal(found.length, 1);
+        // The component's input, and the cluster it really replaces (modeled beneath it).
+        assert.deepEqual(found.map((f) => f.urn.split("::")[2].split("$").pop()), ["eks:index:Cluster", "aws:eks/cluster:Cluster"]);
         assert.match(found[0].reason, /kubernetesServiceIpAddressRange changed/);
+        assert.match(found[1].reason, /kubernetesNetworkConfig changed/);
     });
 
     it("a renamed resource is caught (a new platform name renames the key and the cluster)", async () => {
-        const after = await clusterResources({ "platform:name": "acme2" });
+        const after = await clusterResources({ "platform:name": "acme2", "platform:applications": [] });
         const found = replacements(base, after, ["aws:kms/key:Key", "eks:index:Cluster"]);
         assert.equal(found.length, 2);
         for (const f of found) assert.match(f.reason, /no longer in the plan/);

@@ -5,47 +5,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../lib/config/load";
 import { REPO_ROOT, LAYER_DIRS } from "../lib/layers";
 import type { BlockerKind, ClusterApi, KubeObject } from "../delivery/blockers";
-import { defaultPolicyPacks, deliver, LayerFailedError, type DeliveryOptions } from "../delivery/orchestrate";
-
-interface Call {
-    command: string;
-    argv: string[];
-    cwd: string;
-    project?: string;
-    stack?: string;
-    configFile?: string;
-    policyPacks: string[];
-}
-
-const FAKE_ROOT = path.join(__dirname, "fake-pulumi");
-const PROJECTS = ["platform-network", "platform-cluster", "platform-addons", "platform-workloads"];
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: [{name: acme-dev, cluster: {server: https://ABC.gr7.eu-west-1.eks.amazonaws.com}}]\n";
-
-let pulumi: PulumiCommand;
-
-/** A state folder for the stand-in: which stacks exist, what the test wants it to do. */
-function fakeState(scenario: object = {}, stacks: Record<string, object> = {}): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
-    fs.writeFileSync(path.join(dir, "scenario.json"), JSON.stringify(scenario));
-    fs.writeFileSync(path.join(dir, "stacks.json"), JSON.stringify(stacks));
-    return dir;
-}
-
-function callsOf(state: string): Call[] {
-    const file = path.join(state, "calls.jsonl");
-    return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Call) : [];
-}
-
-const deployed = (env: string, projects = PROJECTS) => Object.fromEntries(projects.map((p) => [`${p}/${env}`, { deployed: true, resources: 4 }]));
-
-function options(state: string, extra: Partial<DeliveryOptions> = {}): DeliveryOptions & { lines: string[] } {
-    const lines: string[] = [];
-    return { pulumi, envVars: { FAKE_PULUMI_STATE: state }, policyPacks: [], log: (l) => lines.push(l), lines, ...extra };
-}
+import { defaultPolicyPacks, deliver, LayerFailedError } from "../delivery/orchestrate";
+import { PROJECTS, callsOf, deployed, fakePulumi, fakeState, options } from "./fakePulumi";
 
 /**
  * A cluster whose controllers behave like the real ones: a deleted Service or Ingress stays (held by
@@ -82,11 +46,13 @@ function fakeCluster(state: string, objects: KubeObject[], opts: { stuck?: boole
 
 const FAST_WAITS = { loadBalancersMs: 2_000, nodesMs: 2_000, pollMs: 5 };
 
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: [{name: acme-dev, cluster: {server: https://ABC.gr7.eu-west-1.eks.amazonaws.com}}]\n";
+
 describe("delivery: orchestrated up, preview and destroy", function () {
     this.timeout(120_000);
 
     before(async () => {
-        pulumi = await PulumiCommand.get({ root: FAKE_ROOT });
+        await fakePulumi();
     });
 
     it("up runs the layers in order, each in its folder as stack <env> reading the root Pulumi.<env>.yaml, creating missing stacks", async () => {

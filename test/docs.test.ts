@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REFERENCE_FILE, configReference } from "../lib/config/docs";
+import { keyName } from "../lib/config/load";
 import { configSchema } from "../lib/config/schema";
 
 describe("config reference (docs/config-reference.md)", () => {
@@ -13,7 +14,7 @@ describe("config reference (docs/config-reference.md)", () => {
     it("documents every top-level key with a description", () => {
         const reference = configReference();
         for (const [key, schema] of Object.entries(configSchema.shape)) {
-            const name = key === "region" ? "aws:region" : `platform:${key}`;
+            const name = keyName([key]);
             assert.ok(reference.includes(`| \`${name}\` |`), `${name} is in the reference`);
             assert.ok((schema as { description?: string }).description, `${name} has a description`);
         }

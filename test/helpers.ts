@@ -18,6 +18,9 @@ export function baseEntries(): Record<string, unknown> {
         "aws:region": "eu-west-1",
         "platform:name": "acme",
         "platform:tier": "development",
+        // The test account, as production requires (the AWS provider refuses any other).
+        "platform:accountId": "111122223333",
+        "aws:allowedAccountIds": ["111122223333"],
         "platform:availabilityZones": ["eu-west-1a", "eu-west-1b"],
         "platform:vpcCidr": "10.0.0.0/16",
         // What every environment without egress needs (its image cache mirrors Docker Hub); unused elsewhere.
@@ -62,6 +65,26 @@ export function synthEnv(env: string): Promise<Plan> {
     return plans.get(env) as Promise<Plan>;
 }
 
+/**
+ * prod as it was before calico-overlay refused managed node groups: in vpc-cni mode, with the `fixed`
+ * managed node group (labelled `platform.acme.io/capacity: fixed`), for the checks of what a node group
+ * carries and needs. calico-overlay prod has none: Karpenter launches every node, after Calico.
+ */
+export function prodWithNodeGroupConfig(): PlatformConfig {
+    const prod = envConfig("prod");
+    const { nodeGroups } = configWith({
+        "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.xlarge"], labels: { "platform.acme.io/capacity": "fixed" } }],
+    });
+    return { ...prod, podNetwork: { ...prod.podNetwork, mode: "vpc-cni" }, nodeGroups };
+}
+
+/** The layered plan of prodWithNodeGroupConfig(), synthesized once per test run (read-only). */
+export function synthProdWithNodeGroup(): Promise<Plan> {
+    const key = "prod+nodeGroup";
+    if (!plans.has(key)) plans.set(key, synthesize(prodWithNodeGroupConfig()).then((r) => r.plan));
+    return plans.get(key) as Promise<Plan>;
+}
+
 export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {
     const layer = plan.layers.find((l) => l.name === layerName);
     return layer ?? assert.fail(`the plan has no ${layerName} layer (it has ${plan.layers.map((l) => l.name).join(", ")})`);
@@ -76,27 +99,6 @@ export function resourceOf(plan: Plan, layerName: string, type: string, name: st
     const found = resourcesOf(plan, layerName, type).filter((r) => r.name === name);
     assert.equal(found.length, 1, `expected one ${type} "${name}", found ${found.length}`);
     return found[0];
-}
-
-/**
- * Runs `fn` while the Pulumi runtime's leftover rejections (every output of a resource whose
- * registration failed rejects, and nobody awaits them) are swallowed instead of failing the test
- * that happens to be running; returns what they said.
- */
-export async function withUnhandledRejections<T>(fn: () => Promise<T>): Promise<{ result: T; rejections: string[] }> {
-    const saved = process.listeners("unhandledRejection");
-    const rejections: string[] = [];
-    const collect = (reason: unknown) => rejections.push(reason instanceof Error ? reason.message : String(reason));
-    process.removeAllListeners("unhandledRejection");
-    process.on("unhandledRejection", collect);
-    try {
-        return { result: await fn(), rejections };
-    } finally {
-        // Let Node report the rejections of this run before the listeners come back.
-        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-        process.removeListener("unhandledRejection", collect);
-        for (const listener of saved) process.on("unhandledRejection", listener);
-    }
 }
 
 /** The rejection of a promise (fails the test when it resolves). */

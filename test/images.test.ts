@@ -4,13 +4,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { foreignApplicationImages } from "../lib/config/images";
+import { foreignApplicationImages } from "../lib/config/registries";
 import { parseConfig } from "../lib/config/load";
 import { CHART_IMAGES, CHART_UPSTREAMS, UPSTREAMS, type ImageCache } from "../lib/images";
 import { cachePullPolicy, lifecyclePolicy } from "../infra/cluster/imageCache";
-import { prewarmOf, prewarmScript } from "../synth/images";
+import { prewarmOf, prewarmScript } from "../synth/prewarm";
 import { synthesize, type Plan } from "../synth/synth";
-import { configWith, envConfig, problemsOf, entriesWith, layerOf, REPO_ROOT, resourcesOf, synthEnv, TEST_DAY } from "./helpers";
+import { availableLayers } from "../lib/layers";
+import { configWith, DOCKER_HUB_CREDENTIAL, envConfig, problemsOf, entriesWith, layerOf, REPO_ROOT, resourcesOf, synthEnv, TEST_DAY } from "./helpers";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule";
@@ -47,7 +48,7 @@ describe("private images", () => {
     let prodWithEgress: Plan;
     before(async () => {
         prod = await synthEnv("prod");
-        prodWithEgress = (await synthesize(prodWith({ "platform:egress": "single-nat" }))).plan;
+        prodWithEgress = (await synthesize(prodWith({ "platform:egress": "single-nat", "platform:productionExceptions": { internetEgress: { reason: "a test of the cache where egress exists" } } }))).plan;
     });
 
     describe("the pull-through cache (prod, egress none)", () => {
@@ -67,7 +68,7 @@ describe("private images", () => {
             assert.equal(rule("quay.io")?.credentialArn, undefined, "Quay needs no credentials");
         });
 
-        it("creates cached repositories encrypted with the platform key, through a role limited to the cache, scanned on push, expiring untagged images", () => {
+        it("creates cached repositories encrypted with the platform key, through a role limited to the cache, expiring untagged images", () => {
             const [template] = resourcesOf(prod, "cluster", TEMPLATE).map((r) => r.inputs as Values & { encryptionConfigurations: Values[] });
             assert.equal(template.prefix, "acme-prod");
             assert.deepEqual(template.appliedFors, ["PULL_THROUGH_CACHE"]);
@@ -75,11 +76,19 @@ describe("private images", () => {
             assert.match(String(template.customRoleArn), /acme-prod-image-cache-templates/, "KMS in a template needs a custom role");
             assert.deepEqual(JSON.parse(String(template.lifecyclePolicy)), lifecyclePolicy(14));
             assert.equal(lifecyclePolicy(14).rules[0].selection.tagStatus, "untagged");
-            const scanning = resourcesOf(prod, "cluster", "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")[0].inputs;
-            assert.deepEqual(scanning.rules, [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "acme-prod/*", filterType: "WILDCARD" }] }]);
             const rolePolicy = JSON.parse(String(resourcesOf(prod, "cluster", "aws:iam/rolePolicy:RolePolicy").find((r) => r.name.includes("image-cache-templates"))?.inputs.policy));
             assert.equal(rolePolicy.Statement[0].Resource, "arn:aws:ecr:eu-west-1:111122223333:repository/acme-prod/*");
             assert.equal(rolePolicy.Statement[1].Condition.StringEquals["kms:ViaService"], "ecr.eu-west-1.amazonaws.com");
+        });
+
+        it("leaves the registry's scanning configuration alone unless config opts in (it replaces the account's whole configuration)", async () => {
+            const SCANNING = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration";
+            assert.deepEqual(resourcesOf(prod, "cluster", SCANNING), []);
+            const config = configWith({ "platform:egress": "none", "platform:imageCache": { dockerHubCredentialArn: DOCKER_HUB_CREDENTIAL, manageRegistryScanning: true } });
+            // Network and cluster layers only: the plays (which need the add-ons' nodes) judge whole plans elsewhere.
+            const plan = (await synthesize(config, "layered", availableLayers().slice(0, 2), undefined, [])).plan;
+            const [scanning] = resourcesOf(plan, "cluster", SCANNING);
+            assert.deepEqual(scanning.inputs.rules, [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "acme-test/*", filterType: "WILDCARD" }] }]);
         });
 
         it("lets Fargate and every node role fill the cache, below its prefix only", () => {
@@ -202,11 +211,14 @@ describe("private images", () => {
             const prewarm = prewarmOf(prod, config);
             assert.ok(prewarm.images.length >= 30);
             for (const image of prewarm.images) assert.ok(image.cached.startsWith(`${REGISTRY}/acme-prod/`), image.cached);
-            const script = prewarmScript(prewarm, config.region, "/tmp/values");
+            const script = prewarmScript(prewarm, config.region);
             assert.match(script, /docker login --username AWS --password-stdin 111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
+            // Portable: the values files are found beside the script, wherever it is copied; no path of the machine that wrote it.
+            assert.ok(!script.includes(REPO_ROOT) && !/ \/(tmp|home|work|Users)\//.test(script), script);
+            for (const r of prewarm.releases) assert.ok(script.includes(`--values "$here/${r.release}.values.json"`), r.release);
             for (const r of prewarm.releases) assert.ok(script.includes(`helm template ${r.release} `), r.release);
             for (const app of config.applications) assert.ok(script.includes(`docker pull ${app.image}`), app.image);
-            assert.throws(() => prewarmOf(prodWithEgress, prodWith({ "platform:egress": "single-nat" })), /has no image cache/);
+            assert.throws(() => prewarmOf(prodWithEgress, prodWith({ "platform:egress": "single-nat", "platform:productionExceptions": { internetEgress: { reason: "a test of the cache where egress exists" } } })), /has no image cache/);
         });
     });
 });

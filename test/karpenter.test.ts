@@ -22,7 +22,7 @@ import type { PlannedResource } from "../synth/engine";
 import { hex } from "../synth/fixtures";
 import { writePlan } from "../synth/output";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
-import { configWith, entriesWith, layerOf, problemsOf, rejectionOf, resourceOf, resourcesOf, synthEnv, withUnhandledRejections } from "./helpers";
+import { configWith, entriesWith, layerOf, problemsOf, rejectionOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
 import { CRD_ROOT, crdProblems } from "./schemas";
 
 const CRDS = "karpenter-1.14.1";
@@ -211,10 +211,8 @@ describe("karpenter", () => {
             assert.deepEqual(addons(prod, "kubernetes:core/v1:ConfigMapPatch"), []);
         });
 
-        it("tags the cluster security group for discovery", () => {
-            const tag = one(prod, "aws:ec2/tag:Tag", "karpenter-discovery");
-            assert.equal(inputs(tag).resourceId, layerOf(prod, "cluster").outputs.clusterSecurityGroupId);
-            assert.deepEqual([inputs(tag).key, inputs(tag).value], ["karpenter.sh/discovery", "acme-prod"]);
+        it("tags no security group (EKS owns the cluster group; a tag on another component's group is stripped on refresh)", () => {
+            assert.deepEqual(addons(prod, "aws:ec2/tag:Tag"), []);
         });
     });
 
@@ -293,11 +291,11 @@ describe("karpenter", () => {
             for (const plan of [dev, prod]) assert.deepEqual(crdProblems(CRDS, asObject(nodeClassOf(plan))), [], plan.environment);
         });
 
-        it("pins Bottlerocket by alias and finds subnets and security groups by the discovery tag", () => {
+        it("pins Bottlerocket by alias, finds subnets by the discovery tag and takes the EKS-managed cluster security group by id", () => {
             const spec = inputs(nodeClassOf(prod)).spec;
             assert.deepEqual(spec.amiSelectorTerms, [{ alias: "bottlerocket@v1.64.0" }]);
             assert.deepEqual(spec.subnetSelectorTerms, [{ tags: { "karpenter.sh/discovery": "acme-prod" } }]);
-            assert.deepEqual(spec.securityGroupSelectorTerms, [{ tags: { "karpenter.sh/discovery": "acme-prod" } }]);
+            assert.deepEqual(spec.securityGroupSelectorTerms, [{ id: layerOf(prod, "cluster").outputs.clusterSecurityGroupId }]);
         });
 
         it("encrypts both Bottlerocket volumes (gp3) with the platform's KMS key, sized from config", () => {
@@ -410,10 +408,9 @@ describe("karpenter", () => {
             }
         });
 
-        it("the node class waits for the nodes' access entry and the security group tag", () => {
+        it("the node class waits for the nodes' access entry", () => {
             const nodeClass = nodeClassOf(prod);
             assert.ok(nodeClass.dependsOn.includes(one(prod, "aws:eks/accessEntry:AccessEntry", "karpenter-karpenter-node").urn));
-            assert.ok(nodeClass.dependsOn.includes(one(prod, "aws:ec2/tag:Tag", "karpenter-discovery").urn));
         });
     });
 
@@ -442,7 +439,7 @@ describe("karpenter", () => {
             assert.equal(fargateProblem([{ namespace: "karpenter" }]), undefined);
             assert.match(fargateProblem([{ namespace: "karpenter", labels: { app: "x" } }])!, /no Fargate profile selects the whole "karpenter" namespace/);
             const config = configWith({ "platform:fargateProfiles": [{ name: "kube-system", selectors: [{ namespace: "kube-system" }] }] });
-            const err = await rejectionOf(withUnhandledRejections(() => synthesize(config)).then((r) => r.result));
+            const err = await rejectionOf(synthesize(config));
             assert.ok(err instanceof SynthError);
             assert.match(err.message, /Karpenter \(acme-test\): no Fargate profile selects the whole "karpenter" namespace/);
         });

@@ -3,27 +3,27 @@ import { networkContract } from "../infra/network/contract";
 import { REQUIRED_INTERFACE_ENDPOINTS } from "../lib/config/schema";
 import { ACCOUNT_ID } from "../synth/fixtures";
 import { synthesize, type Plan } from "../synth/synth";
-import { configWith, layerOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
+import { configWith, layerOf, rejectionOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
 
-const VPC = "awsx:ec2:Vpc";
+const VPC = "aws:ec2/vpc:Vpc";
+const SUBNET = "aws:ec2/subnet:Subnet";
+const IGW = "aws:ec2/internetGateway:InternetGateway";
+const NAT = "aws:ec2/natGateway:NatGateway";
+const EIP = "aws:ec2/eip:Eip";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
 const ROUTE = "aws:ec2/route:Route";
 
-interface SubnetSpec { type: string; name: string; cidrBlocks: string[]; tags: Record<string, string> }
-
 const outputsOf = (plan: Plan) => networkContract.parse(layerOf(plan, "network").outputs);
 const vpcOf = (plan: Plan) => {
     const vpcs = resourcesOf(plan, "network", VPC);
-    assert.equal(vpcs.length, 1, "one awsx:ec2:Vpc");
+    assert.equal(vpcs.length, 1, "one aws.ec2.Vpc");
     return vpcs[0];
 };
-const specsOf = (plan: Plan) => vpcOf(plan).inputs.subnetSpecs as SubnetSpec[];
-const specOf = (plan: Plan, name: string) => {
-    const spec = specsOf(plan).find((s) => s.name === name);
-    return spec ?? assert.fail(`no subnet spec ${name}`);
-};
+const subnetsOf = (plan: Plan, kind: "private" | "public") => resourcesOf(plan, "network", SUBNET).filter((r) => r.name.includes(`-${kind}-`));
+const cidrsOf = (plan: Plan, kind: "private" | "public") => subnetsOf(plan, kind).map((r) => r.inputs.cidrBlock);
+const peeringRoutes = (plan: Plan) => resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.vpcPeeringConnectionId);
 const endpointsOf = (plan: Plan, type: "Gateway" | "Interface") =>
     resourcesOf(plan, "network", ENDPOINT).filter((r) => r.inputs.vpcEndpointType === type);
 const synthWith = async (overrides: Record<string, unknown>) => (await synthesize(configWith(overrides))).plan;
@@ -40,50 +40,49 @@ describe("network layer", () => {
     });
 
     describe("the VPC", () => {
-        it("takes the configured CIDR and zones, with DNS support and hostnames on", () => {
+        it("takes the configured CIDR, with DNS support and hostnames on; no awsx component", () => {
             const { inputs } = vpcOf(dev);
             assert.equal(inputs.cidrBlock, "10.20.0.0/16");
-            assert.deepEqual(inputs.availabilityZoneNames, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
             assert.equal(inputs.enableDnsSupport, true);
             assert.equal(inputs.enableDnsHostnames, true);
             assert.equal(vpcOf(dev).name, "acme-dev");
+            for (const plan of [dev, prod]) assert.equal(resourcesOf(plan, "network", "awsx:ec2:Vpc").length, 0);
         });
 
-        it("subnet plan: dev gets the exact private and public CIDRs", () => {
-            assert.deepEqual(
-                specsOf(dev).map(({ type, name, cidrBlocks }) => ({ type, name, cidrBlocks })),
-                [
-                    { type: "Private", name: "private", cidrBlocks: ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"] },
-                    { type: "Public", name: "public", cidrBlocks: ["10.20.96.0/24", "10.20.97.0/24", "10.20.98.0/24"] },
-                ],
-            );
+        it("subnet plan: dev gets the exact private and public CIDRs, one of each per zone", () => {
+            assert.deepEqual(cidrsOf(dev, "private"), ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"]);
+            assert.deepEqual(cidrsOf(dev, "public"), ["10.20.96.0/24", "10.20.97.0/24", "10.20.98.0/24"]);
+            assert.deepEqual(subnetsOf(dev, "private").map((r) => r.inputs.availabilityZone), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+            for (const subnet of resourcesOf(dev, "network", SUBNET)) assert.equal(subnet.inputs.mapPublicIpOnLaunch, false, subnet.name);
         });
 
-        it("subnet plan: prod (egress none) has only isolated node subnets, no public ones", () => {
-            assert.deepEqual(
-                specsOf(prod).map(({ type, name, cidrBlocks }) => ({ type, name, cidrBlocks })),
-                [{ type: "Isolated", name: "private", cidrBlocks: ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"] }],
-            );
+        it("subnet plan: prod (egress none) has only private node subnets, no public ones", () => {
+            assert.deepEqual(cidrsOf(prod, "private"), ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"]);
+            assert.deepEqual(cidrsOf(prod, "public"), []);
             assert.deepEqual(outputsOf(prod).publicSubnetIds, []);
             assert.deepEqual(outputsOf(prod).privateSubnetCidrs, ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"]);
         });
 
         it("subnet tags: public subnets are for internet-facing load balancers only", () => {
-            const { tags } = specOf(dev, "public");
-            assert.equal(tags["kubernetes.io/role/elb"], "1");
-            assert.equal(tags["kubernetes.io/cluster/acme-dev"], "shared");
-            assert.equal(tags["kubernetes.io/role/internal-elb"], undefined);
-            assert.equal(tags["karpenter.sh/discovery"], undefined, "Karpenter must not launch nodes in public subnets");
+            for (const { inputs } of subnetsOf(dev, "public")) {
+                const tags = inputs.tags as Record<string, string>;
+                assert.equal(tags["kubernetes.io/role/elb"], "1");
+                assert.equal(tags["kubernetes.io/cluster/acme-dev"], "shared");
+                assert.equal(tags["kubernetes.io/role/internal-elb"], undefined);
+                assert.equal(tags["karpenter.sh/discovery"], undefined, "Karpenter must not launch nodes in public subnets");
+            }
         });
 
         it("subnet tags: private subnets carry internal-elb, the cluster tag and Karpenter discovery", () => {
             for (const plan of [dev, prod]) {
                 const cluster = plan === dev ? "acme-dev" : "acme-prod";
-                const { tags } = specOf(plan, "private");
-                assert.equal(tags["kubernetes.io/role/internal-elb"], "1");
-                assert.equal(tags[`kubernetes.io/cluster/${cluster}`], "shared");
-                assert.equal(tags["karpenter.sh/discovery"], cluster);
-                assert.equal(tags["kubernetes.io/role/elb"], undefined);
+                for (const { inputs } of subnetsOf(plan, "private")) {
+                    const tags = inputs.tags as Record<string, string>;
+                    assert.equal(tags["kubernetes.io/role/internal-elb"], "1");
+                    assert.equal(tags[`kubernetes.io/cluster/${cluster}`], "shared");
+                    assert.equal(tags["karpenter.sh/discovery"], cluster);
+                    assert.equal(tags["kubernetes.io/role/elb"], undefined);
+                }
             }
         });
 
@@ -98,30 +97,47 @@ describe("network layer", () => {
             });
         });
 
-        it("protection: the VPC is protected in production and not in development", () => {
+        it("protection: the VPC and its subnets are protected in production and not in development", () => {
             assert.equal(vpcOf(prod).protect, true);
+            for (const subnet of subnetsOf(prod, "private")) assert.equal(subnet.protect, true);
             assert.equal(vpcOf(dev).protect, false);
+        });
+
+        it("every private subnet has its own route table", () => {
+            for (const plan of [dev, prod]) {
+                const associations = resourcesOf(plan, "network", "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((r) => r.name.includes("-private-"));
+                assert.equal(associations.length, 3);
+                assert.equal(new Set(associations.map((a) => a.inputs.routeTableId)).size, 3);
+                assert.deepEqual(outputsOf(plan).privateRouteTableIds.length, 3);
+            }
         });
     });
 
     describe("egress", () => {
-        it("single-nat (dev): one NAT gateway", () => {
-            assert.deepEqual(vpcOf(dev).inputs.natGateways, { strategy: "Single" });
+        it("single-nat (dev): an internet gateway, one NAT gateway with its address, every private zone routed through it", () => {
+            assert.equal(resourcesOf(dev, "network", IGW).length, 1);
+            assert.equal(resourcesOf(dev, "network", NAT).length, 1);
+            assert.equal(resourcesOf(dev, "network", EIP).length, 1);
+            const internet = resourcesOf(dev, "network", ROUTE).filter((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0");
+            assert.equal(internet.filter((r) => r.inputs.natGatewayId).length, 3);
+            assert.equal(internet.filter((r) => r.inputs.gatewayId).length, 1, "the public route table's route to the internet gateway");
             assert.equal(outputsOf(dev).egress, "single-nat");
         });
 
-        it("none (prod): no NAT gateway", () => {
-            assert.deepEqual(vpcOf(prod).inputs.natGateways, { strategy: "None" });
+        it("none (prod): no internet gateway, no NAT gateway, no address, no route out (an SCP may deny internet gateways)", () => {
+            for (const type of [IGW, NAT, EIP]) assert.equal(resourcesOf(prod, "network", type).length, 0, type);
+            assert.equal(resourcesOf(prod, "network", ROUTE).filter((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0").length, 0);
             assert.equal(outputsOf(prod).egress, "none");
         });
 
-        it("nat-per-az: one NAT gateway per zone, with public subnets", async () => {
+        it("nat-per-az: one NAT gateway per zone, each zone's private subnet routed through its own", async () => {
             const plan = await synthWith({ "platform:egress": "nat-per-az" });
-            assert.deepEqual(vpcOf(plan).inputs.natGateways, { strategy: "OnePerAz" });
-            assert.deepEqual(specsOf(plan).map((s) => [s.type, s.cidrBlocks]), [
-                ["Private", ["10.0.0.0/19", "10.0.32.0/19"]],
-                ["Public", ["10.0.64.0/24", "10.0.65.0/24"]],
-            ]);
+            const nats = resourcesOf(plan, "network", NAT);
+            assert.equal(nats.length, 2);
+            assert.deepEqual(cidrsOf(plan, "private"), ["10.0.0.0/19", "10.0.32.0/19"]);
+            assert.deepEqual(cidrsOf(plan, "public"), ["10.0.64.0/24", "10.0.65.0/24"]);
+            const natRoutes = resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.natGatewayId);
+            assert.equal(new Set(natRoutes.map((r) => r.inputs.natGatewayId)).size, 2);
             assert.equal(outputsOf(plan).publicSubnetIds.length, 2);
         });
     });
@@ -190,13 +206,30 @@ describe("network layer", () => {
         it("routes: one route per private route table to the peer CIDR through the peering", () => {
             for (const plan of [dev, prod]) {
                 const out = outputsOf(plan);
-                const routes = resourcesOf(plan, "network", ROUTE);
+                const routes = peeringRoutes(plan).filter((r) => r.inputs.destinationCidrBlock === "10.100.0.0/16");
                 assert.deepEqual(routes.map((r) => r.inputs.routeTableId), out.privateRouteTableIds);
-                for (const r of routes) {
-                    assert.equal(r.inputs.destinationCidrBlock, "10.100.0.0/16");
-                    assert.equal(r.inputs.vpcPeeringConnectionId, out.peeringConnectionIds[0]);
-                }
+                for (const r of routes) assert.equal(r.inputs.vpcPeeringConnectionId, out.peeringConnectionIds[0]);
             }
+        });
+
+        it("routes back: the peer's route tables named in config route this VPC's CIDR through the peering", () => {
+            for (const plan of [dev, prod]) {
+                const out = outputsOf(plan);
+                const back = peeringRoutes(plan).filter((r) => r.inputs.destinationCidrBlock === out.vpcCidr);
+                assert.deepEqual(back.map((r) => r.inputs.routeTableId), ["rtb-0f1e2d3c4b5a69788"]);
+                assert.equal(back[0].inputs.vpcPeeringConnectionId, out.peeringConnectionIds[0]);
+            }
+        });
+
+        it("routes back in another region: accepted and routed there through a provider of that region", async () => {
+            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1", peerRouteTableIds: ["rtb-0123456789abcdef0"] }] });
+            const [accepter] = resourcesOf(plan, "network", "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+            assert.equal(accepter.inputs.autoAccept, true);
+            const [provider] = resourcesOf(plan, "network", "pulumi:providers:aws");
+            assert.equal(provider.inputs.region, "eu-central-1");
+            const back = peeringRoutes(plan).filter((r) => r.inputs.destinationCidrBlock === "10.0.0.0/16");
+            assert.equal(back.length, 1);
+            assert.ok(back[0].dependsOn.includes(accepter.urn));
         });
 
         it("another account: the peering waits for the peer owner (autoAccept false)", async () => {
@@ -207,7 +240,7 @@ describe("network layer", () => {
         });
 
         it("another region: the peering waits for the peer side (autoAccept false)", async () => {
-            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1" }] });
+            const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1", peerRouteTableIds: ["rtb-0123456789abcdef0"] }] });
             const [pcx] = resourcesOf(plan, "network", PEERING);
             assert.equal(pcx.inputs.autoAccept, false);
             assert.equal(pcx.inputs.peerRegion, "eu-central-1");
@@ -216,8 +249,38 @@ describe("network layer", () => {
         it("no peerings: no peering connection and no routes", async () => {
             const plan = await synthWith({});
             assert.deepEqual(resourcesOf(plan, "network", PEERING), []);
-            assert.deepEqual(resourcesOf(plan, "network", ROUTE), []);
+            assert.deepEqual(peeringRoutes(plan), []);
             assert.deepEqual(outputsOf(plan).peerCidrs, []);
+        });
+    });
+
+    describe("VPN", () => {
+        it("a transit gateway: the VPC attaches to it in the private subnets, and every private route table routes each VPN CIDR to it", () => {
+            for (const plan of [dev, prod]) {
+                const out = outputsOf(plan);
+                const [attachment] = resourcesOf(plan, "network", "aws:ec2transitgateway/vpcAttachment:VpcAttachment");
+                assert.equal(attachment.inputs.transitGatewayId, "tgw-0a1b2c3d4e5f60718");
+                assert.deepEqual(attachment.inputs.subnetIds, out.privateSubnetIds);
+                const routes = resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.transitGatewayId);
+                assert.deepEqual(routes.map((r) => [r.inputs.routeTableId, r.inputs.destinationCidrBlock]), out.privateRouteTableIds.map((id) => [id, "10.200.0.0/16"]));
+                for (const r of routes) assert.ok(r.dependsOn.includes(attachment.urn));
+            }
+        });
+
+        it("a virtual private gateway: attached to the VPC, routes through it", async () => {
+            const plan = await synthWith({ "platform:endpoint": { vpnCidrs: ["10.200.0.0/16", "10.201.0.0/16"], vpnGateway: "vgw-0a1b2c3d4e5f60718" } });
+            assert.equal(resourcesOf(plan, "network", "aws:ec2/vpnGatewayAttachment:VpnGatewayAttachment").length, 1);
+            const routes = resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.gatewayId === "vgw-0a1b2c3d4e5f60718");
+            assert.equal(routes.length, 4, "two zones times two VPN CIDRs");
+        });
+
+        it("no VPN gateway: no attachment and no VPN routes, so the synth fails naming the missing route back (reachability)", async () => {
+            const config = configWith({ "platform:endpoint": { vpnCidrs: ["10.200.0.0/16"] } });
+            const plan = (await synthesize(config, "layered", undefined, undefined, [])).plan;
+            assert.equal(resourcesOf(plan, "network", "aws:ec2transitgateway/vpcAttachment:VpcAttachment").length, 0);
+            assert.equal(resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.destinationCidrBlock === "10.200.0.0/16").length, 0);
+            const err = await rejectionOf(synthesize(config));
+            assert.match(err.message, /\[reachability\] .*VPN or peered VPC 10\.200\.0\.0\/16 to the Kubernetes API \(tcp 443\): no route back to 10\.200\.0\.0\/16 .*set platform:endpoint\.vpnGateway/);
         });
     });
 
@@ -246,7 +309,7 @@ describe("network layer", () => {
             assert.equal(log.inputs.trafficType, "REJECT");
         });
 
-        it("role: only vpc-flow-logs.amazonaws.com of this account (aws:SourceAccount) may assume it", () => {
+        it("role: only vpc-flow-logs.amazonaws.com, for this account's flow logs (aws:SourceAccount, aws:SourceArn), may assume it", () => {
             const role = resourceOf(dev, "network", "aws:iam/role:Role", "acme-dev-flow-logs");
             assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)), {
                 Version: "2012-10-17",
@@ -254,7 +317,10 @@ describe("network layer", () => {
                     Effect: "Allow",
                     Principal: { Service: "vpc-flow-logs.amazonaws.com" },
                     Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+                        ArnLike: { "aws:SourceArn": `arn:aws:ec2:eu-west-1:${ACCOUNT_ID}:vpc-flow-log/*` },
+                    },
                 }],
             });
         });

@@ -6,7 +6,7 @@ import { stacksOfPlan, type LayerStack } from "../policy/plan";
 import { evaluate, formatReport, summaryLine, violations } from "../policy/report";
 import type { PolicyResource, PolicyStack, Rule } from "../policy/rule";
 import { synthesize } from "../synth/synth";
-import { TEST_DAY, configWith, envConfig, synthEnv } from "./helpers";
+import { TEST_DAY, envConfig, synthEnv, synthProdWithNodeGroup } from "./helpers";
 
 let prod: LayerStack[];
 let dev: LayerStack[];
@@ -16,12 +16,7 @@ let groups: LayerStack[];
 before(async () => {
     prod = stacksOfPlan(await synthEnv("prod"), true, TEST_DAY);
     dev = stacksOfPlan(await synthEnv("dev"), false, TEST_DAY);
-    const prodConfig = envConfig("prod");
-    const { nodeGroups } = configWith({
-        "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.xlarge"], labels: { "platform.acme.io/capacity": "fixed" } }],
-    });
-    const withGroups = { ...prodConfig, podNetwork: { ...prodConfig.podNetwork, mode: "vpc-cni" as const }, nodeGroups };
-    groups = stacksOfPlan((await synthesize(withGroups)).plan, true, TEST_DAY);
+    groups = stacksOfPlan(await synthProdWithNodeGroup(), true, TEST_DAY);
 });
 
 const layer = (stacks: LayerStack[], name: string): PolicyStack => structuredClone(stacks.find((s) => s.layer === name)!.stack);
@@ -81,6 +76,7 @@ const webIdentityRole = (condition: Record<string, unknown>): Partial<PolicyReso
     },
 });
 const OIDC = "oidc.eks.eu-west-1.amazonaws.com/id/X";
+const withExceptions = (stack: PolicyStack, exceptions: Record<string, string>): PolicyStack => ({ ...stack, exceptions });
 
 interface Examples {
     compliant: () => PolicyStack[];
@@ -332,6 +328,72 @@ const EXAMPLES: Record<string, Examples> = {
             }),
         ],
     },
+    // --- issue 18: guard rails by effect ---
+    "production-promise": {
+        compliant: () => [
+            layer(prod, "cluster"),
+            layer(prod, "network"),
+            // A reasoned exception lets production open what it excepts, and the report says so.
+            withExceptions(changed(prod, "cluster", ofType(CLUSTER), (r) => Object.assign(r.props, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })), { publicEndpoint: "break-glass access while the VPN is rebuilt (OPS-1)" }),
+            withExceptions(added(layer(prod, "network"), { type: "aws:ec2/natGateway:NatGateway", props: {} }), { internetEgress: "the card processor is reachable only over the internet" }),
+        ],
+        violating: () => [
+            changed(prod, "cluster", ofType(CLUSTER), (r) => Object.assign(r.props, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })),
+            added(layer(prod, "network"), { type: "aws:ec2/natGateway:NatGateway", props: {} }),
+            added(layer(prod, "network"), { type: "aws:ec2/internetGateway:InternetGateway", props: {} }),
+        ],
+    },
+    "iam-pod-role-no-escalation": {
+        compliant: () => [layer(prod, "addons"), layer(prod, "workloads"), layer(dev, "workloads")],
+        violating: () => [
+            // iam:* on role/* (the pod can grant itself admin), written as a wildcard.
+            added(layer(prod, "workloads"), { ...webIdentityRole({}), props: { ...webIdentityRole({}).props, inlinePolicies: [{ name: "x", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::111122223333:role/*" }] }) }] } }),
+            // Everything but s3, with NotAction.
+            added(layer(prod, "workloads"), { ...webIdentityRole({}), props: { ...webIdentityRole({}).props, inlinePolicies: [{ name: "x", policy: JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "s3:*", Resource: "*" }] }) }] } }),
+            // A managed policy that grants everything.
+            added(layer(prod, "workloads"), { ...webIdentityRole({}), props: { ...webIdentityRole({}).props, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } }),
+            // An add-on role's PassRole widened to every role.
+            changed(prod, "addons", (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && String(r.props.policy).includes("iam:PassRole"), (r) => (r.props.policy = String(r.props.policy).replace(/"iam:PassRole"\],"Resource":"[^"]+"/, '"iam:PassRole"],"Resource":"*"').replace(/"Action":"iam:PassRole","Resource":"[^"]+"/, '"Action":"iam:PassRole","Resource":"*"'))),
+        ],
+    },
+    "iam-known-actions": {
+        compliant: () => [layer(prod, "addons"), layer(prod, "cluster")],
+        violating: () => [changed(prod, "addons", ofType("aws:iam/rolePolicy:RolePolicy"), (r) => (r.props.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeInstancez"], Resource: "*" }] })))],
+    },
+    "kms-key-rotation": {
+        compliant: () => [layer(prod, "cluster"), layer(dev, "cluster")],
+        violating: () => [changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => (r.props.enableKeyRotation = false))],
+    },
+    "efs-platform-key": {
+        compliant: () => [layer(prod, "addons"), layer(dev, "addons")],
+        violating: () => [
+            changed(prod, "addons", ofType("aws:efs/fileSystem:FileSystem"), (r) => delete r.props.kmsKeyId),
+            changed(prod, "addons", ofType("aws:efs/fileSystem:FileSystem"), (r) => (r.props.encrypted = false)),
+        ],
+    },
+    "s3-bucket-access-logged": {
+        compliant: () => [layer(prod, "addons"), layer(dev, "addons")],
+        violating: () => {
+            const stack = layer(prod, "addons");
+            stack.resources = stack.resources.filter((r) => !r.type.startsWith("aws:s3/bucketLogging"));
+            return [stack];
+        },
+    },
+    "aws-tags-valid": {
+        compliant: () => [layer(prod, "network"), layer(dev, "cluster")],
+        violating: () => [
+            changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => (r.props.tags = { ["k".repeat(129)]: "x" })),
+            changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => (r.props.tags = { Owner: "x".repeat(257) })),
+        ],
+    },
+    "eks-one-access-entry-per-principal": {
+        compliant: () => [layer(prod, "cluster"), layer(dev, "cluster")],
+        violating: () => {
+            const stack = layer(prod, "cluster");
+            const entry = stack.resources.find((r) => r.type === "aws:eks/accessEntry:AccessEntry")!;
+            return [added(stack, { type: entry.type, props: { ...entry.props } })];
+        },
+    },
 };
 
 describe("policy rules", () => {
@@ -381,6 +443,12 @@ describe("policy over the environments", () => {
         const { plan } = await synthesize(envConfig("prod"), "single");
         const report = evaluate("prod", stacksOfPlan(plan, true, TEST_DAY));
         assert.deepEqual(violations(report, "mandatory").map((v) => `${v.rule.id}: ${v.finding.message}`), []);
+    });
+
+    it("the report shows a production exception and its reason", () => {
+        const stack = withExceptions(changed(prod, "cluster", ofType(CLUSTER), (r) => Object.assign(r.props, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })), { publicEndpoint: "break-glass access while the VPN is rebuilt (OPS-1)" });
+        const text = formatReport(evaluate("prod", [{ layer: "cluster", stack }]));
+        assert.match(text, /pass\s+cluster\s+eks:index:Cluster acme-prod: EXCEPTION public endpoint: break-glass access while the VPN is rebuilt \(OPS-1\)/);
     });
 
     it("the report lists rule, resource and verdict, and ends with the summary line", () => {

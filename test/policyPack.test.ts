@@ -43,10 +43,11 @@ describe("policy pack", () => {
         }
     });
 
-    it("finds no violation in any prod layer as a preview shows it", async () => {
+    it("finds no mandatory violation in any prod layer as a preview shows it", async () => {
         for (const { layer, stack } of stacksOfPlan(await synthEnv("prod"), true)) {
             const resources = asAnalyzerSees(stack.resources);
-            for (const policy of POLICIES) assert.deepEqual(run(policy, resources), [], `${layer}: ${policy.name}`);
+            // Advisory policies warn without blocking.
+            for (const policy of POLICIES.filter((p) => p.enforcementLevel === "mandatory")) assert.deepEqual(run(policy, resources), [], `${layer}: ${policy.name}`);
         }
     });
 

@@ -69,9 +69,10 @@ describe("plays/scheduling", () => {
     });
 
     it("refuses a node group whose taint no pod tolerates", async () => {
-        // prod (calico-overlay) has no managed node group: a vpc-cni environment with one.
+        // prod (calico-overlay) has no managed node group: a vpc-cni environment with one. The component and
+        // the aws.eks.NodeGroup modeled beneath it (what the play reads first).
         const { plan: base } = await synthesize(configWith({ "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.large"] }] }));
-        const plan = mutated(base, (r) => r.type === "eks:index:ManagedNodeGroup", (r) => {
+        const plan = mutated(base, (r) => r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup", (r) => {
             r.inputs.taints = [{ key: "platform.acme.io/capacity", value: "fixed", effect: "NO_SCHEDULE" }];
         });
         assert.ok(messages(plan).some((m) => m.includes("node group acme-test-fixed: no pod tolerates its taints")), messages(plan).join("\n"));

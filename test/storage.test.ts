@@ -1,7 +1,7 @@
 // Storage: the EBS and EFS CSI drivers and the Pod Identity agent as pinned EKS add-ons, EKS Pod
 // Identity for the drivers' service accounts, encrypted storage classes, and the EFS file system.
 import { strict as assert } from "assert";
-import { csiConfiguration, EFS_CLASS, GP3_CLASS, podIdentityUsers, reclaimPolicy } from "../addons/storage";
+import { ebsCsiConfiguration, EFS_CLASS, GP3_CLASS, podIdentityUsers, reclaimPolicy } from "../addons/storage";
 import type { PlannedResource } from "../synth/engine";
 import { synthesize, type Plan } from "../synth/synth";
 import { configWith, layerOf, resourcesOf, synthEnv } from "./helpers";
@@ -101,9 +101,17 @@ describe("storage", () => {
 
     it("places the CSI controllers with the add-ons and the node plugins on every node", () => {
         const config = JSON.parse(inputs(addonOf(prod, "aws-ebs-csi-driver")!).configurationValues);
-        assert.deepEqual(config, csiConfiguration());
+        assert.deepEqual(config, ebsCsiConfiguration());
         assert.equal(config.controller.nodeSelector["karpenter.sh/nodepool"], "addons");
         assert.equal(config.node.tolerateAllTaints, true);
+    });
+
+    it("gives the EFS add-on only keys of its configuration schema (no node.tolerateAllTaints: EKS refuses unknown keys)", () => {
+        const config = JSON.parse(inputs(addonOf(prod, "aws-efs-csi-driver")!).configurationValues);
+        assert.equal(config.controller.nodeSelector["karpenter.sh/nodepool"], "addons");
+        // The keys the platform may set, of the EFS add-on's schema: controller placement. Its node DaemonSet tolerates every taint by default.
+        const paths = (o: object, prefix = ""): string[] => Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) && k !== "nodeSelector" ? paths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+        assert.deepEqual(paths(config).sort(), ["controller.nodeSelector", "controller.tolerations"]);
     });
 
     it("storage classes are valid Kubernetes objects", async () => {

@@ -8,7 +8,8 @@ import type { PlatformConfig } from "../lib/config/schema";
 import { MockEngine, type PlannedResource } from "../synth/engine";
 import { dedicatedPool } from "../lib/placement";
 import { LOCAL_DNS_ADDRESS } from "../lib/dns";
-import { EDIT_ROLE, LIMIT_RANGE_NAME, QUOTA_NAME, Team, VIEW_ROLE, readOnlyGroup, type ClusterNetwork } from "../workloads/team";
+import { EDIT_ROLE, LIMIT_RANGE_NAME, QUOTA_NAME, Team, VIEW_ROLE, type ClusterNetwork } from "../workloads/team";
+import { teamReadOnlyGroup } from "../lib/accessMappings";
 import { configWith, envConfig, problemsOf, entriesWith } from "./helpers";
 import { crdProblems, k8sProblems } from "./schemas";
 
@@ -33,6 +34,7 @@ async function planTeams(config: PlatformConfig): Promise<TeamPlan> {
                 team,
                 settings: teamSettingsOf(config.teams, team.name),
                 group: `team:${team.name}`,
+                readOnlyGroup: teamReadOnlyGroup(team.name),
                 nodeClassName: NODE_CLASS,
                 provider,
                 production: config.tier === "production",
@@ -104,8 +106,9 @@ describe("teams", () => {
         for (const ns of prodNamespaces()) {
             const hard = named(prod, "ResourceQuota", ns, QUOTA_NAME).spec.hard;
             for (const key of ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods", "requests.storage"]) assert.ok(hard[key], `${ns} quota ${key}`);
-            assert.equal(hard["services.loadbalancers"], "0");
-            assert.equal(hard["services.nodeports"], "0");
+            // Only what the reference applications use: payments' NLB (a node port on the overlay), search's ALB node port.
+            assert.equal(hard["services.loadbalancers"], ns === "payments" ? "1" : "0");
+            assert.equal(hard["services.nodeports"], "1", "a team quota applies to each of its namespaces");
             const [limit] = named(prod, "LimitRange", ns, LIMIT_RANGE_NAME).spec.limits;
             assert.equal(limit.type, "Container");
             for (const part of ["defaultRequest", "default", "max"]) assert.deepEqual(Object.keys(limit[part]).sort(), ["cpu", "memory"], `${ns} ${part}`);
@@ -120,7 +123,7 @@ describe("teams", () => {
                 const edit = named(prod, "RoleBinding", ns, EDIT_ROLE);
                 assert.deepEqual(edit.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `team:${team.name}` }]);
                 assert.deepEqual(edit.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: EDIT_ROLE });
-                assert.equal(named(prod, "RoleBinding", ns, VIEW_ROLE).subjects[0].name, readOnlyGroup(team.name));
+                assert.equal(named(prod, "RoleBinding", ns, VIEW_ROLE).subjects[0].name, teamReadOnlyGroup(team.name));
                 for (const role of [EDIT_ROLE, VIEW_ROLE]) {
                     const rules: Json[] = named(prod, "Role", ns, role).rules;
                     const resources = rules.flatMap((r) => r.resources);
@@ -164,7 +167,7 @@ describe("teams", () => {
         assert.deepEqual(policies("search-jobs"), ["allow-dns", "allow-from-load-balancer", "allow-same-namespace", "allow-to-namespaces", "default-deny"]);
         assert.deepEqual(named(prod, "NetworkPolicy", "payments", "allow-from-namespaces").spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "search" } } }] }]);
         assert.deepEqual(named(prod, "NetworkPolicy", "payments", "allow-from-load-balancer").spec.ingress, [{ from: [{ ipBlock: { cidr: NETWORK.vpcCidr } }] }]);
-        assert.deepEqual(named(prod, "NetworkPolicy", "payments", "allow-egress-cidrs").spec.egress, [{ to: [{ ipBlock: { cidr: "198.51.100.0/24" } }] }]);
+        assert.deepEqual(named(prod, "NetworkPolicy", "payments", "allow-egress-cidrs").spec.egress, [{ to: [{ ipBlock: { cidr: "10.100.40.0/24" } }] }]);
     });
 
     it("gives a team with a nodePool its own tainted NodePool on the platform's node class, and its placement tolerates it", () => {

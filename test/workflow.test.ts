@@ -155,6 +155,20 @@ describe("CI workflows", () => {
             }
         });
 
+        it("run Node.js from .node-version (a supported LTS, 22 or 24), and test the oldest the code supports too", () => {
+            const lts = fs.readFileSync(path.join(REPO_ROOT, ".node-version"), "utf8").trim();
+            assert.ok(["22", "24"].includes(lts.split(".")[0]), `.node-version is ${lts}`);
+            const engines = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+            const setups = allSteps().filter((s) => s.uses?.startsWith("actions/setup-node@"));
+            assert.ok(setups.length > 0);
+            for (const step of setups) {
+                const file = step.with?.["node-version-file"];
+                if (file !== undefined) assert.match(String(file), /(^|\/)\.node-version$/);
+                else assert.equal(step.with?.["node-version"], "${{ matrix.node }}", JSON.stringify(step.with));
+            }
+            assert.deepEqual(pr.jobs.check.strategy?.matrix?.node, [lts, engines.replace(/^>=/, "")]);
+        });
+
         it("run only npm scripts that exist", () => {
             const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
             const named = allSteps().flatMap((s) => [...(s.run ?? "").matchAll(/npm run (\w[\w:-]*)/g)].map((m) => m[1]));

@@ -28,10 +28,12 @@ describe("workloads layer", () => {
                 const o = inputs(r);
                 const problems = o.apiVersion === "karpenter.sh/v1"
                     ? crdProblems("karpenter-1.14.1", o as never)
-                    : o.apiVersion.startsWith("secrets-store.csi.x-k8s.io/")
+                    : o.apiVersion === "monitoring.coreos.com/v1"
+                        ? crdProblems("prometheus-operator-kube-prometheus-stack-88.5.3", o as never)
+                        : o.apiVersion.startsWith("secrets-store.csi.x-k8s.io/")
                         // Not in kubernetes-models, and no CRD at hand: the shape the AWS provider reads.
-                        ? (o.spec.provider === "aws" && typeof o.spec.parameters?.objects === "string" ? [] : ["not an aws SecretProviderClass with parameters.objects"])
-                        : await k8sProblems(o as never);
+                            ? (o.spec.provider === "aws" && typeof o.spec.parameters?.objects === "string" ? [] : ["not an aws SecretProviderClass with parameters.objects"])
+                            : await k8sProblems(o as never);
                 assert.deepEqual(problems, [], `${r.name} (${o.kind})`);
             }
         });

@@ -1,15 +1,17 @@
 // Layer 4, the workloads: a Team (namespaces with guard rails, RBAC, network policies, an optional
 // own node pool) per team of `platform:access.teams`, and the applications of `platform:applications`.
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { addonsContract } from "../addons/contract";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { teamSettingsOf } from "../lib/config/teams";
-import { foreignApplicationImages } from "../lib/config/images";
+import { foreignApplicationImages } from "../lib/config/registries";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Application } from "./application/component";
+import type { AwsReach } from "./application/manifest";
 import { workloadsContract } from "./contract";
 import { Team } from "./team";
 
@@ -30,12 +32,24 @@ export const layer = defineLayer({
             team,
             settings: teamSettingsOf(c.teams, team.name),
             group: cluster.teamGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no group for team "${team.name}": deploy the cluster layer first`)),
+            readOnlyGroup: cluster.teamReadOnlyGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no read-only group for team "${team.name}": deploy the cluster layer first`)),
             nodeClassName: addons.nodeClassName,
             provider,
             production,
             kubernetesVersion: cluster.kubernetesVersion,
             network: networkCidrs,
         })]));
+
+        // How pods reach AWS: the network layer's endpoints, or its NAT; S3 through the gateway endpoint's ranges.
+        const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${c.region}.s3` });
+        const awsReach = pulumi.all([network.interfaceEndpoints, network.privateSubnetCidrs, network.egress, s3PrefixList.entries]).apply(
+            ([interfaceEndpoints, privateSubnetCidrs, egress, entries]): AwsReach => ({
+                interfaceEndpoints,
+                privateSubnetCidrs,
+                internet: egress !== "none",
+                s3Cidrs: entries.map((e) => e.cidr),
+            }),
+        );
 
         for (const app of c.applications) {
             const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
@@ -46,6 +60,9 @@ export const layer = defineLayer({
                 placement: team.placement,
                 provider,
                 production,
+                podNetwork: c.podNetwork.mode,
+                monitoring: c.addons.monitoring.enabled,
+                awsReach,
                 tags,
             }, { dependsOn: [team] });
         }

@@ -12,7 +12,6 @@ import { LOCAL_DNS_ADDRESS, kubeDnsAddress } from "../lib/dns";
 import type { PodSecurityLevel, TeamSettings } from "../lib/config/teams";
 import type { PlatformConfig } from "../lib/config/schema";
 
-
 /** A team of `platform:access.teams`. */
 export type AccessTeam = PlatformConfig["access"]["teams"][number];
 
@@ -25,9 +24,6 @@ export const QUOTA_NAME = "team-quota";
 export const LIMIT_RANGE_NAME = "team-defaults";
 export const EDIT_ROLE = "team-edit";
 export const VIEW_ROLE = "team-view";
-
-/** The group of read-only members of a team: an access entry (or aws-auth mapping) adds an IAM role to it. */
-export const readOnlyGroup = (team: string): string => `team:${team}:read-only`;
 
 /**
  * Pod Security Admission labels. `enforce` is pinned to the cluster's minor version, so an API
@@ -203,6 +199,8 @@ export interface TeamArgs {
     settings: TeamSettings;
     /** The Kubernetes group of the team's IAM role (cluster contract `teamGroups[team]`). */
     group: pulumi.Input<string>;
+    /** The Kubernetes group of the team's read-only roles (cluster contract `teamReadOnlyGroups[team]`). */
+    readOnlyGroup: pulumi.Input<string>;
     /** The EC2NodeClass of the team's own pool (add-ons contract). */
     nodeClassName: pulumi.Input<string>;
     provider: k8s.Provider;
@@ -279,7 +277,7 @@ export class Team extends pulumi.ComponentResource {
             }, opts);
         };
         bind(EDIT_ROLE, editRules(args.production), args.group);
-        bind(VIEW_ROLE, viewRules(), readOnlyGroup(args.team.name));
+        bind(VIEW_ROLE, viewRules(), args.readOnlyGroup);
 
         const net = pulumi.output(args.network);
         for (const policy of networkPolicies(settings.network)) {

@@ -2,6 +2,7 @@
 // splits them (Karpenter 1.14 getting-started CloudFormation template). The node role's managed
 // policies are lib/iam.ts's nodeRolePolicies, shared with the managed node groups.
 import { policy, type PolicyDocument, type Statement } from "../../lib/iam";
+import { NODE_POOL_LABEL } from "../../lib/karpenterNodes";
 
 /** Everything the controller policies are scoped to. */
 export interface ControllerScope {
@@ -18,7 +19,7 @@ export const CONTROLLER_POLICY_NAMES = ["NodeLifecycle", "IAMIntegration", "EKSI
 export type ControllerPolicyName = (typeof CONTROLLER_POLICY_NAMES)[number];
 
 /** Tag Karpenter puts on everything it launches, naming the pool. */
-const NODEPOOL_TAG = "karpenter.sh/nodepool";
+const NODEPOOL_TAG = NODE_POOL_LABEL;
 /** Tag Karpenter puts on the instance profiles it generates, naming the node class. */
 const NODECLASS_TAG = "karpenter.k8s.aws/ec2nodeclass";
 

@@ -1,7 +1,6 @@
 // platform:addons:Karpenter: everything Karpenter needs to launch every EC2 node of the platform.
 // AWS: the controller's IRSA role (six policies, as upstream), the node role with its instance
-// profile and EC2_LINUX access entry, the interruption queue and its EventBridge rules, and the
-// discovery tag on the cluster security group. Kubernetes: the karpenter-crd and karpenter
+// profile and EC2_LINUX access entry, the interruption queue and its EventBridge rules. Kubernetes: the karpenter-crd and karpenter
 // releases (the controller on Fargate), the default EC2NodeClass and the config's NodePools.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -9,12 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessMappings } from "../../lib/accessMappings";
 import { managedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
 import { KARPENTER_REPOSITORY, type ChartPin } from "../../lib/versions";
-import type { AddonContext } from "../catalog";
+import type { AddonContext } from "../addon";
 import { HelmRelease } from "../helmRelease";
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, controllerValues, fargateProblem } from "./controller";
 import { CONTROLLER_POLICY_NAMES, controllerPolicies } from "./iam";
 import { InterruptionQueue } from "./interruption";
-import { DEFAULT_NODE_CLASS, DISCOVERY_TAG, ec2NodeClass, nodePool } from "../../lib/karpenterNodes";
+import { DEFAULT_NODE_CLASS, ec2NodeClass, nodePool, NODE_CLASS_API } from "../../lib/karpenterNodes";
 
 export * from "./controller";
 export * from "./iam";
@@ -81,13 +80,6 @@ export class Karpenter extends pulumi.ComponentResource {
         }, parent);
 
         const interruption = new InterruptionQueue(`${name}-karpenter`, { queueName: `${cluster}-karpenter`, tags }, parent);
-        // securityGroupSelectorTerms find the cluster security group by this tag.
-        const securityGroupTag = new aws.ec2.Tag(`${name}-karpenter-discovery`, {
-            resourceId: ctx.cluster.clusterSecurityGroupId,
-            key: DISCOVERY_TAG,
-            value: cluster,
-        }, parent);
-
         const policies = pulumi
             .all([aws.getPartitionOutput({}, parent).partition, ctx.accountId, nodeRole.arn, interruption.queue.arn])
             .apply(([partition, accountId, nodeRoleArn, interruptionQueueArn]) =>
@@ -133,17 +125,17 @@ export class Karpenter extends pulumi.ComponentResource {
 
         // Node class and pools depend on the release: a destroy removes them first, Karpenter drains
         // and terminates their nodes, and only then is Karpenter itself removed. They also wait for
-        // the nodes' access entry and the security group tag, without which a node cannot join.
+        // the nodes' access entry, without which a node cannot join.
         const spec = pulumi
-            .all([instanceProfile.name, ctx.cluster.kmsKeyArn, ctx.cluster.podNetworkMode, ctx.cluster.prefixDelegation])
-            .apply(([profile, kmsKeyArn, podNetworkMode, prefixDelegation]) =>
-                ec2NodeClass(k, { clusterName: cluster, instanceProfile: profile, kmsKeyArn, podNetworkMode, prefixDelegation, tags }).spec);
+            .all([instanceProfile.name, ctx.cluster.clusterSecurityGroupId, ctx.cluster.kmsKeyArn, ctx.cluster.podNetworkMode, ctx.cluster.prefixDelegation])
+            .apply(([profile, clusterSecurityGroupId, kmsKeyArn, podNetworkMode, prefixDelegation]) =>
+                ec2NodeClass(k, { clusterName: cluster, instanceProfile: profile, clusterSecurityGroupId, kmsKeyArn, podNetworkMode, prefixDelegation, tags }).spec);
         const nodeClass = new k8s.apiextensions.CustomResource(`${name}-karpenter-${DEFAULT_NODE_CLASS}`, {
-            apiVersion: "karpenter.k8s.aws/v1",
+            apiVersion: NODE_CLASS_API,
             kind: "EC2NodeClass",
             metadata: { name: DEFAULT_NODE_CLASS },
             spec,
-        }, { parent: this, provider: ctx.provider, dependsOn: [this.release, nodeAccess, securityGroupTag, ...podNetwork] });
+        }, { parent: this, provider: ctx.provider, dependsOn: [this.release, nodeAccess, ...podNetwork] });
 
         const pools = k.nodePools.map((pool) => {
             const manifest = nodePool(pool, DEFAULT_NODE_CLASS);

@@ -3,21 +3,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressMode, PodNetworkMode } from "../../lib/config/schema";
 import type { ChartPin } from "../../lib/versions";
-import type { AddonContext, AddonKey } from "../catalog";
+import type { AddonContext, AddonKey } from "../addon";
 import { dependenciesOf, HelmRelease, type ServiceAccountRole, type Values } from "../helmRelease";
-
 
 export const isProduction = (ctx: AddonContext): boolean => ctx.config.tier === "production";
 
 /** Production runs two replicas (with a disruption budget where the chart has one); development one. */
 export const replicasFor = (ctx: AddonContext): number => (isProduction(ctx) ? 2 : 1);
 
-
 /** The chart's pin, at the config's version when it sets one. */
 export const pinned = (pin: ChartPin, version: string | undefined): ChartPin => (version ? { ...pin, version } : pin);
 
 /** The upstream outputs an add-on's values depend on, resolved. */
-export interface Upstream {
+export interface ValuesContext {
     podNetworkMode: PodNetworkMode;
     egress: EgressMode;
     vpcId: string;
@@ -41,7 +39,7 @@ export interface AddonReleaseArgs {
     overrides?: Values;
     releaseName: string;
     namespace: string;
-    values(upstream: Upstream): pulumi.Input<Values>;
+    values(upstream: ValuesContext): pulumi.Input<Values>;
     serviceAccountRole?: ServiceAccountRole;
     createNamespace?: boolean;
     timeoutSeconds?: number;

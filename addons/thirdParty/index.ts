@@ -1,5 +1,5 @@
 // The third-party add-ons in install order (each also names what it waits for).
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { ingressNginx } from "./ingressNginx";
 import { kubecost } from "./kubecost";
 import { loadBalancerController } from "./loadBalancerController";

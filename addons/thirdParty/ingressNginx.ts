@@ -2,10 +2,11 @@
 // stays available for workloads that still need it, off by default, behind an NLB; the load
 // balancer controller's `alb` class remains the cluster's default IngressClass.
 import * as pulumi from "@pulumi/pulumi";
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
+import { nlbAnnotations } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { ingressNginx as declaration } from "../../lib/addons/ingressNginx";
-import { addonRelease, replicasFor, type Upstream } from "./common";
+import { addonRelease, replicasFor, type ValuesContext } from "./common";
 
 export const NGINX_INGRESS_CLASS = "nginx";
 export const INGRESS_NGINX_RETIRED =
@@ -16,16 +17,7 @@ export const HOST_NETWORK_HTTP_PORTS = { http: 10080, https: 10443 } as const;
 /** The admission webhook's port (chart `controller.admissionWebhooks.port`). */
 const WEBHOOK_PORT = 8443;
 
-/** NLB through the load balancer controller, `ip` targets; internal when the environment has no internet egress. */
-export function nlbAnnotations(egress: Upstream["egress"]): Record<string, string> {
-    return {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": egress === "none" ? "internal" : "internet-facing",
-    };
-}
-
-export function ingressNginxValues(replicas: number, up: Upstream) {
+export function ingressNginxValues(replicas: number, up: ValuesContext) {
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.webhook, WEBHOOK_PORT);
     return {
         controller: {
@@ -35,7 +27,7 @@ export function ingressNginxValues(replicas: number, up: Upstream) {
             minAvailable: 1,
             ...onAddonsPool(),
             ingressClassResource: { name: NGINX_INGRESS_CLASS, enabled: true, default: false },
-            service: { type: "LoadBalancer", annotations: nlbAnnotations(up.egress) },
+            service: { type: "LoadBalancer", annotations: nlbAnnotations(up.egress === "none" ? "internal" : "internet-facing") }, // internal without internet egress
             hostNetwork: api.hostNetwork,
             dnsPolicy: api.dnsPolicy,
             admissionWebhooks: { enabled: true, port: api.port },

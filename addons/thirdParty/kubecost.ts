@@ -1,7 +1,7 @@
 // Kubecost 3.x: cost allocation per namespace, workload and label. 3.x collects its own metrics
 // (the finops-agent subchart) and needs no Prometheus; its aggregator and local store keep data
 // on gp3 volumes.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { kubecost as declaration } from "../../lib/addons/kubecost";

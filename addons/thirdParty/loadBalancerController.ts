@@ -1,15 +1,16 @@
 // The AWS Load Balancer Controller: the default ingress path. ALBs for Ingresses (IngressClass
 // `alb`, the cluster default), NLBs for Services of type LoadBalancer (its Service mutator webhook
 // makes it the default implementation), `ip` targets so pods on Fargate can be targets too.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
+import { ALB_INGRESS_CLASS } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
-import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
+import { ACCESS_LOG_PREFIXES } from "../accessLogs";
+import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";
 
 export const LBC_NAMESPACE = "kube-system";
 export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
-export const ALB_INGRESS_CLASS = "alb";
 /** The controller's webhook port (chart `webhookBindPort`). */
 const WEBHOOK_PORT = 9443;
 
@@ -18,9 +19,11 @@ export interface LoadBalancerControllerSettings {
     region: string;
     replicas: number;
     production: boolean;
+    /** ALBs of the `alb` class log their requests here (under `alb/`). */
+    accessLogBucket: string;
 }
 
-export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: Upstream) {
+export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, up: ValuesContext) {
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.webhook, WEBHOOK_PORT);
     // Without internet egress Shield, WAF and WAFv2 have no VPC endpoints: the controller must not call them.
     const edgeServices = up.egress !== "none";
@@ -36,7 +39,20 @@ export function loadBalancerControllerValues(s: LoadBalancerControllerSettings, 
         ingressClass: ALB_INGRESS_CLASS,
         createIngressClassResource: true,
         ingressClassConfig: { default: true },
-        defaultTargetType: "ip",
+        // Every ALB of the class logs its requests (the IngressClass references these parameters).
+        ingressClassParams: {
+            create: true,
+            name: ALB_INGRESS_CLASS,
+            spec: {
+                loadBalancerAttributes: [
+                    { key: "access_logs.s3.enabled", value: "true" },
+                    { key: "access_logs.s3.bucket", value: s.accessLogBucket },
+                    { key: "access_logs.s3.prefix", value: ACCESS_LOG_PREFIXES.alb },
+                ],
+            },
+        },
+        // Overlay pod addresses are not routable from a load balancer: targets are nodes there.
+        defaultTargetType: up.podNetworkMode === "vpc-cni" ? "ip" : "instance",
         enableServiceMutatorWebhook: true,
         enableShield: edgeServices,
         enableWaf: edgeServices,
@@ -58,6 +74,7 @@ export const loadBalancerController: Addon = {
             namespace: LBC_NAMESPACE,
             serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, compute: "ec2", policy: LOAD_BALANCER_CONTROLLER_POLICY },
             values: (up) =>
-                loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx) }, up),
+                ctx.accessLogBucket.apply((accessLogBucket) =>
+                    loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx), accessLogBucket }, up)),
         }, opts),
 };

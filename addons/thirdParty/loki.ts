@@ -7,10 +7,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
 import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy, bucketArn } from "../../lib/addons/loki";
-import type { Addon, AddonContext } from "../catalog";
+import { ACCESS_LOG_PREFIXES } from "../accessLogs";
+import type { Addon, AddonContext } from "../addon";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
-import { addonRelease, AddonGroup, isProduction, type Upstream } from "./common";
+import { addonRelease, AddonGroup, isProduction, type ValuesContext } from "./common";
 
 export { LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy };
 /** The chart's gateway Service (release `loki`, `gateway.service.port` 80): where Grafana and the log collector reach Loki. */
@@ -83,7 +84,7 @@ export function collectorValues(lokiHost: string, scrape: boolean) {
     };
 }
 
-export function lokiValues(s: LokiSettings, up: Upstream) {
+export function lokiValues(s: LokiSettings, up: ValuesContext) {
     const pool = onAddonsPool();
     const persistence = { storageClass: GP3_CLASS };
     // Simple scalable in production: writes are replicated three times (a quorum of two survives a lost pod).
@@ -159,6 +160,8 @@ class Loki extends AddonGroup {
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ctx.cluster.kmsKeyArn }, bucketKeyEnabled: true }],
         }, child);
         new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+        // Who read and wrote what: S3 server access logs to the platform's access-log bucket.
+        new aws.s3.BucketLogging(name, { bucket: bucket.id, targetBucket: ctx.accessLogBucket, targetPrefix: `${ACCESS_LOG_PREFIXES.s3}/${name}/` }, child);
         const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
             bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
         }, child);

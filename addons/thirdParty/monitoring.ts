@@ -3,12 +3,12 @@
 // chart references (`grafana.admin.existingSecret`): it is never in config or in the values.
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { Addon, AddonContext } from "../catalog";
+import type { Addon, AddonContext } from "../addon";
 import { apiReachable, everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
 import { monitoring as declaration } from "../../lib/addons/monitoring";
 import { policy, type PolicyDocument } from "../../lib/policyDocument";
-import { addonRelease, AddonGroup, isProduction, replicasFor, type Upstream } from "./common";
+import { addonRelease, AddonGroup, isProduction, replicasFor, type ValuesContext } from "./common";
 import { KARPENTER_NAMESPACE } from "../karpenter";
 import { LBC_NAMESPACE } from "./loadBalancerController";
 import { LOKI_GATEWAY_URL } from "./loki";
@@ -89,7 +89,7 @@ const volumeClaim = (gib: number) => ({
     volumeClaimTemplate: { spec: { storageClassName: GP3_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } },
 });
 
-export function monitoringValues(s: MonitoringSettings, up: Upstream) {
+export function monitoringValues(s: MonitoringSettings, up: ValuesContext) {
     const pool = onAddonsPool();
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.operatorWebhook, OPERATOR_WEBHOOK_PORT);
     const pdb = { enabled: s.production, minAvailable: 1 };

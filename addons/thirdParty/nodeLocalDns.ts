@@ -2,7 +2,7 @@
 // queries do not hit CoreDNS's conntrack entries and the VPC resolver's per-ENI limit. In
 // iptables mode (EKS's kube-proxy default) it also answers on the kube-dns ClusterIP, so kubelet
 // settings stay as they are.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { LOCAL_DNS_ADDRESS, kubeDnsAddress } from "../../lib/dns";
 import { everyNode } from "../../lib/placement";
 import { nodeLocalDns as declaration } from "../../lib/addons/nodeLocalDns";

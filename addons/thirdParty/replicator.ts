@@ -1,6 +1,6 @@
 // kubernetes-replicator: copies Secrets and ConfigMaps across namespaces on annotation. The chart
 // hard-codes one replica (no replicas value, hence no disruption budget).
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { onAddonsPool } from "../../lib/placement";
 import { replicator as declaration } from "../../lib/addons/replicator";
 import { addonRelease } from "./common";

@@ -2,12 +2,14 @@
 // Secrets Manager secrets (and SSM parameters) as files. The driver is its own pinned release; the
 // provider's bundled copy of it (a `^1` range, not a pin) is turned off. Both are DaemonSets on
 // every node. Pods read secrets with their own service account's role, not the provider's.
-import type { Addon, AddonContext } from "../catalog";
+import type { Addon, AddonContext } from "../addon";
 import { everyNode } from "../../lib/placement";
 import { secretsStore as declaration } from "../../lib/addons/secretsStore";
 import { addonRelease, AddonGroup } from "./common";
 
 export const SECRETS_STORE_NAMESPACE = "kube-system";
+/** The token audiences the AWS provider needs of the driver: IRSA (STS) and EKS Pod Identity. */
+export const SECRETS_PROVIDER_AUDIENCES = ["sts.amazonaws.com", "pods.eks.amazonaws.com"] as const;
 /** How often the driver re-reads mounted secrets (from 1.6.0 also the shortest time it caches them). */
 export const ROTATION_POLL_INTERVAL = "2m";
 
@@ -17,6 +19,10 @@ export function driverValues() {
         syncSecret: { enabled: true },
         enableSecretRotation: true,
         rotationPollInterval: ROTATION_POLL_INTERVAL,
+        // The AWS provider 3.x exchanges the pod's service account token the driver requests for it:
+        // STS's audience for IRSA, EKS Pod Identity's for Pod Identity (the provider's README,
+        // "Separate CSI Driver Installation"). Without them no secret ever mounts.
+        tokenRequests: SECRETS_PROVIDER_AUDIENCES.map((audience) => ({ audience })),
         linux: { ...everyNode() },
     };
 }

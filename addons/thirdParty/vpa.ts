@@ -2,15 +2,15 @@
 // VerticalPodAutoscaler's recommendations; the updater (evicts pods) and the admission controller
 // (rewrites pod requests, a webhook) are off unless `values` turn them on. The admission
 // controller's networking is set either way, so turning it on works in calico-overlay mode too.
-import type { Addon } from "../catalog";
+import type { Addon } from "../addon";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { vpa as declaration } from "../../lib/addons/vpa";
-import { addonRelease, isProduction, replicasFor, type Upstream } from "./common";
+import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";
 
 /** The admission controller's default listen port (`--port`). */
 const ADMISSION_PORT = 8000;
 
-export function vpaValues(replicas: number, production: boolean, up: Upstream) {
+export function vpaValues(replicas: number, production: boolean, up: ValuesContext) {
     const pool = onAddonsPool();
     const api = apiReachable(up.podNetworkMode, declaration.hostPorts.admission, ADMISSION_PORT);
     // A budget of one available pod would block node drains with a single replica.

@@ -30,6 +30,8 @@ export const clusterContract = z.object({
     serviceCidr: z.string(),
     /** The Kubernetes group of each team's IAM role (access entries). */
     teamGroups: z.record(z.string(), z.string()),
+    /** The Kubernetes group of each team's read-only roles (`platform:access.teams[].readOnly`). */
+    teamReadOnlyGroups: z.record(z.string(), z.string()),
     /** The ECR pull-through cache (environments without internet egress): the account's registry and each upstream's prefix. */
     imageCache: z.object({ registry: z.string(), prefixes: z.record(z.string(), z.string()) }).optional(),
     /** Managed policy that lets a role fill the cache on a first pull (Karpenter's node role gets it too). */

@@ -59,6 +59,7 @@ export function keyPolicy(accountId: string, region: string, serviceLinkedRoles:
 export class ControlPlane extends pulumi.ComponentResource {
     readonly cluster: eks.Cluster;
     readonly kmsKeyArn: pulumi.Output<string>;
+    readonly oidcProvider: aws.iam.OpenIdConnectProvider;
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:ControlPlane", name, {}, opts);
@@ -93,7 +94,15 @@ export class ControlPlane extends pulumi.ComponentResource {
             authenticationMode: c.authenticationMode,
             encryptionConfigKeyArn: key.arn,
             enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
-            createOidcProvider: true,
+            // Not pulumi-eks's: it fetches the issuer's TLS thumbprint from the deploy machine on every
+            // preview and up (nodejs/eks/cluster/cluster.ts, getIssuerCAThumbprint), which a deploy
+            // machine without internet cannot. The provider below needs no thumbprint.
+            createOidcProvider: false,
+            // Only the security group EKS makes (vpcConfig.clusterSecurityGroupId): the control plane,
+            // managed nodes, Fargate pods and Karpenter's nodes all carry it, and its self rule lets
+            // them reach each other. Otherwise pulumi-eks adds a cluster group of its own, returned as
+            // clusterSecurityGroupId, that has neither (createCore, createNodeGroupSecurityGroup).
+            skipDefaultSecurityGroups: true,
             deletionProtection: production,
             kubernetesServiceIpAddressRange: c.serviceCidr,
             // CoreDNS, kube-proxy and the VPC CNI come as pinned managed add-ons (EksAddons), after
@@ -109,7 +118,16 @@ export class ControlPlane extends pulumi.ComponentResource {
             clusterTags: args.tags,
         }, { parent: this, dependsOn: [logGroup], protect: production });
 
-        // The private endpoint answers the VPC, the VPN and the peered VPCs (for example CI tooling).
+        // IRSA's identity provider. IAM takes the issuer's certificate chain itself when no thumbprint
+        // is given (IAM user guide, "Create an OpenID Connect (OIDC) identity provider").
+        this.oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
+            url: this.cluster.oidcProviderUrl,
+            clientIdLists: ["sts.amazonaws.com"],
+            tags: args.tags,
+        }, { parent: this });
+
+        // The private endpoint answers the VPC, the VPN and the peered VPCs (for example CI tooling),
+        // through the EKS-managed cluster security group.
         new aws.ec2.SecurityGroupRule(`${name}-api`, {
             type: "ingress",
             description: "Kubernetes API from the VPC, the VPN and peered VPCs",
@@ -121,6 +139,6 @@ export class ControlPlane extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.kmsKeyArn = key.arn;
-        this.registerOutputs({ kmsKeyArn: this.kmsKeyArn });
+        this.registerOutputs({ kmsKeyArn: this.kmsKeyArn, oidcProviderArn: this.oidcProvider.arn });
     }
 }

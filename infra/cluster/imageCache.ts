@@ -6,18 +6,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, serviceTrust, type PolicyDocument } from "../../lib/iam";
-import { cachedUpstreams, imageCacheOn } from "../../lib/config/images";
+import { cachedUpstreams, imageCacheOn } from "../../lib/config/registries";
 import type { PlatformConfig } from "../../lib/config/schema";
 import { clusterName } from "../../lib/naming";
-import { CREDENTIAL_KEYS, UPSTREAMS, ecrRegistry, type ImageCache as ImageCacheOutputs, type Upstream } from "../../lib/images";
+import { CREDENTIAL_KEYS, UPSTREAMS, ecrRegistry, type ImageCache as ImageCacheOutputs, type UpstreamRegistry } from "../../lib/images";
 
 export interface ImageCacheArgs {
     /** Root of the cached repositories: `<prefix>/<upstream prefix>/<repository>`. */
     prefix: string;
-    upstreams: Upstream[];
+    upstreams: UpstreamRegistry[];
     /** Secrets Manager ARNs by the config key that names them (`dockerHubCredentialArn`, `ghcrCredentialArn`). */
     credentials: Partial<Record<(typeof CREDENTIAL_KEYS)[keyof typeof CREDENTIAL_KEYS], string>>;
     untaggedExpiryDays: number;
+    /** Replace the registry's scanning configuration with scan on push of the cached repositories. */
+    manageRegistryScanning: boolean;
     kmsKeyArn: pulumi.Input<string>;
     accountId: pulumi.Input<string>;
     region: string;
@@ -25,7 +27,7 @@ export interface ImageCacheArgs {
 }
 
 /** `<root>/<upstream's prefix>`, the prefix of one rule. */
-export const rulePrefix = (root: string, upstream: Upstream): string => `${root}/${UPSTREAMS[upstream].prefix}`;
+export const rulePrefix = (root: string, upstream: UpstreamRegistry): string => `${root}/${UPSTREAMS[upstream].prefix}`;
 
 const repositories = (region: string, accountId: string, prefix: string) => `arn:aws:ecr:${region}:${accountId}:repository/${prefix}/*`;
 
@@ -115,11 +117,14 @@ export class ImageCache extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [rolePolicy] });
 
         // The template has no scan setting: scan on push is the registry's scanning configuration,
-        // and ECR scans each image the cache imports. (One configuration per registry and region.)
-        new aws.ecr.RegistryScanningConfiguration(name, {
-            scanType: "BASIC",
-            rules: [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: `${prefix}/*`, filterType: "WILDCARD" }] }],
-        }, parent);
+        // one per registry and region, which this resource replaces whole: only where config says
+        // this environment owns it.
+        if (args.manageRegistryScanning) {
+            new aws.ecr.RegistryScanningConfiguration(name, {
+                scanType: "BASIC",
+                rules: [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: `${prefix}/*`, filterType: "WILDCARD" }] }],
+            }, parent);
+        }
 
         const pullPolicy = new aws.iam.Policy(`${name}-pull`, {
             description: `Fill the pull-through cache below ${prefix}/ on a first pull`,
@@ -138,12 +143,13 @@ export class ImageCache extends pulumi.ComponentResource {
 }
 
 /** The cache of an environment from its config, or undefined where images come straight from their registries. */
-export function cacheRoots(c: PlatformConfig): Pick<ImageCacheArgs, "prefix" | "upstreams" | "credentials" | "untaggedExpiryDays"> | undefined {
+export function cacheRoots(c: PlatformConfig): Pick<ImageCacheArgs, "prefix" | "upstreams" | "credentials" | "untaggedExpiryDays" | "manageRegistryScanning"> | undefined {
     if (!imageCacheOn(c.imageCache, c.egress)) return undefined;
     return {
         prefix: c.imageCache.prefix ?? clusterName(c),
         upstreams: cachedUpstreams(c.imageCache),
         credentials: { dockerHubCredentialArn: c.imageCache.dockerHubCredentialArn, ghcrCredentialArn: c.imageCache.ghcrCredentialArn },
         untaggedExpiryDays: c.imageCache.untaggedExpiryDays,
+        manageRegistryScanning: c.imageCache.manageRegistryScanning,
     };
 }

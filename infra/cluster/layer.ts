@@ -3,11 +3,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { defineLayer, deployedOutput } from "../../lib/layer";
+import { defineLayer, deployedOutputs } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
 import { networkContract } from "../network/contract";
-import { AccessMappings, configIdentities, teamGroup, type Identity } from "../../lib/accessMappings";
+import { AccessMappings, authenticationModeProblem, configIdentities, creatorProblem, teamGroup, teamReadOnlyGroup, type Identity } from "../../lib/accessMappings";
 import { clusterContract } from "./contract";
 import { ControlPlane } from "./controlPlane";
 import { EksAddons } from "./eksAddons";
@@ -25,9 +25,16 @@ export const layer = defineLayer({
     contract: clusterContract,
     upstream: { network: networkContract },
     async run({ config: c, upstream: { network } }) {
-        const deployed = await deployedOutput("cluster", "kubernetesVersion", c.organization);
+        const { kubernetesVersion: deployed, authenticationMode: deployedMode } = await deployedOutputs("cluster", ["kubernetesVersion", "authenticationMode"], c.organization);
         const problem = upgradeProblem(typeof deployed === "string" ? deployed : undefined, c.kubernetesVersion);
         if (problem) throw new Error(`platform:kubernetesVersion: ${problem}`);
+        const modeProblem = authenticationModeProblem(typeof deployedMode === "string" ? deployedMode : undefined, c.authenticationMode);
+        if (modeProblem) throw new Error(`platform:authenticationMode: ${modeProblem}`);
+        // A first deploy creates the cluster: its creator becomes the admin.
+        if (deployed === undefined) {
+            const creator = creatorProblem(c.access.deployRole, (await aws.getCallerIdentity()).arn);
+            if (creator) throw new Error(`platform:access.deployRole: ${creator}`);
+        }
         if (supportStatus(c.kubernetesVersion, new Date()) === "extended") {
             pulumi.log.warn(`Kubernetes ${c.kubernetesVersion} is in EKS extended support (paid per cluster hour): plan the upgrade`);
         }
@@ -96,7 +103,6 @@ export const layer = defineLayer({
             }
         }
 
-
         const identities: Identity[] = [
             ...configIdentities(c.access),
             ...nodeGroups.map((g, i): Identity => ({ kind: "managed-node", name: c.nodeGroups[i].name, roleArn: g.roleArn })),
@@ -116,7 +122,7 @@ export const layer = defineLayer({
             endpoint: kubeconfig.apply((k) => k.clusters[0].cluster.server),
             certificateAuthority: kubeconfig.apply((k) => k.clusters[0].cluster["certificate-authority-data"]),
             kubeconfig: pulumi.secret(cluster.kubeconfigJson),
-            oidcProviderArn: cluster.oidcProviderArn,
+            oidcProviderArn: controlPlane.oidcProvider.arn,
             oidcProviderUrl: cluster.oidcProviderUrl,
             clusterSecurityGroupId: cluster.clusterSecurityGroupId,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -132,6 +138,7 @@ export const layer = defineLayer({
             podCidr: c.podNetwork.mode === "calico-overlay" ? pulumi.output(c.podNetwork.podCidr) : network.vpcCidr,
             serviceCidr: pulumi.output(c.serviceCidr),
             teamGroups: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, teamGroup(t.name)]))),
+            teamReadOnlyGroups: pulumi.output(Object.fromEntries(c.access.teams.map((t) => [t.name, teamReadOnlyGroup(t.name)]))),
             imageCache: imageCache ? imageCache.cache : pulumi.output(undefined),
             imageCachePullPolicyArn: imageCache ? imageCache.pullPolicyArn : pulumi.output(undefined),
         };

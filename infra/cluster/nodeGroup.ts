@@ -93,6 +93,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
 
         new eks.ManagedNodeGroup(name, {
             cluster: args.cluster,
+            clusterName: args.clusterName,
             nodeGroupName: `${args.clusterName}-${spec.name}`,
             nodeRoleArn: role.arn,
             subnetIds: args.subnetIds,

@@ -54,14 +54,26 @@ export class VpcEndpoints extends pulumi.ComponentResource {
     }
 }
 
+/** The flow-logs role's trust (VPC user guide, flow logs to CloudWatch Logs: IAM role). */
+export function flowLogsTrust(accountId: string, region: string) {
+    return serviceTrust("vpc-flow-logs.amazonaws.com", {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:ec2:${region}:${accountId}:vpc-flow-log/*` },
+    });
+}
+
 export interface FlowLogsArgs {
     vpcId: pulumi.Input<string>;
+    region: string;
     retentionDays: number;
     trafficType: string;
     tags: Tags;
 }
 
-/** VPC flow logs to a CloudWatch log group, written by a role only the flow-logs service of this account can assume. */
+/**
+ * VPC flow logs to a CloudWatch log group, written by a role only the flow-logs service can assume,
+ * for this account's flow logs (aws:SourceAccount and aws:SourceArn: no confused deputy).
+ */
 export class FlowLogs extends pulumi.ComponentResource {
     readonly logGroupName: pulumi.Output<string>;
 
@@ -75,9 +87,7 @@ export class FlowLogs extends pulumi.ComponentResource {
         }, { parent: this });
         const role = new aws.iam.Role(`${name}-flow-logs`, {
             description: "Writes the VPC flow logs to CloudWatch Logs",
-            assumeRolePolicy: account.apply((accountId) =>
-                JSON.stringify(serviceTrust("vpc-flow-logs.amazonaws.com", { StringEquals: { "aws:SourceAccount": accountId } })),
-            ),
+            assumeRolePolicy: account.apply((accountId) => JSON.stringify(flowLogsTrust(accountId, args.region))),
             tags: args.tags,
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-flow-logs`, {
@@ -110,12 +120,18 @@ export interface PeeringArgs {
     peerRegion?: string;
     /** Our route tables that get a route to the peer. */
     routeTableIds: pulumi.Input<string>[];
+    /** This VPC's CIDR: the peer side's routes back. */
+    vpcCidr: string;
+    /** The peer's route tables that get the route back (same account only). */
+    peerRouteTableIds: string[];
     tags: Tags;
 }
 
 /**
- * A peering to another VPC with routes on our side. Same-account, same-region peerings are accepted
- * here; others wait for the peer's owner to accept.
+ * A peering to another VPC with routes on both sides. Same-account, same-region peerings are
+ * accepted here, and the peer's route tables named in config get the route back (through a
+ * provider of the peer's region when it differs). In another account the peer's owner accepts
+ * and adds the route back (docs/runbooks/private-cluster-access.md).
  */
 export class Peering extends pulumi.ComponentResource {
     readonly connectionId: pulumi.Output<string>;
@@ -137,7 +153,65 @@ export class Peering extends pulumi.ComponentResource {
                 vpcPeeringConnectionId: connection.id,
             }, { parent: this });
         });
+        if (args.peerRouteTableIds.length > 0) {
+            if (args.peerOwnerId !== undefined) throw new Error(`${name}: routes in another account's route tables are its owner's to add`);
+            const peerRegion = args.peerRegion && new aws.Provider(`${name}-peer-region`, { region: args.peerRegion as aws.Region }, { parent: this });
+            // Another region: the peer side accepts there (same account, so the platform can).
+            const accepted = peerRegion
+                ? [new aws.ec2.VpcPeeringConnectionAccepter(name, { vpcPeeringConnectionId: connection.id, autoAccept: true, tags: { ...args.tags, Name: name } }, { parent: this, provider: peerRegion })]
+                : [];
+            args.peerRouteTableIds.forEach((routeTableId) => {
+                new aws.ec2.Route(`${name}-back-${routeTableId}`, {
+                    routeTableId,
+                    destinationCidrBlock: args.vpcCidr,
+                    vpcPeeringConnectionId: connection.id,
+                }, { parent: this, provider: peerRegion || undefined, dependsOn: accepted });
+            });
+        }
         this.connectionId = connection.id;
         this.registerOutputs({ connectionId: this.connectionId });
+    }
+}
+
+export interface VpnRoutesArgs {
+    vpcId: pulumi.Input<string>;
+    /** A transit gateway (`tgw-...`) or a virtual private gateway (`vgw-...`). */
+    gatewayId: string;
+    cidrs: string[];
+    /** Where a transit gateway attaches (one subnet per zone). */
+    subnetIds: pulumi.Input<string[]>;
+    routeTableIds: pulumi.Input<string>[];
+    tags: Tags;
+}
+
+/**
+ * The way back to the VPN: the VPC's attachment to the gateway the VPN arrives through, and a route
+ * per VPN CIDR in every private route table (the control plane's ENIs answer from there). The
+ * gateway and the VPN connection itself belong to the network team; a transit gateway of another
+ * account must accept the attachment (or auto-accept) and route the VPC's CIDR to it.
+ */
+export class VpnRoutes extends pulumi.ComponentResource {
+    constructor(name: string, args: VpnRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:network:VpnRoutes", name, {}, opts);
+        const transit = args.gatewayId.startsWith("tgw-");
+        const attachment = transit
+            ? new aws.ec2transitgateway.VpcAttachment(name, {
+                    transitGatewayId: args.gatewayId,
+                    vpcId: args.vpcId,
+                    subnetIds: args.subnetIds,
+                    dnsSupport: "enable",
+                    tags: { ...args.tags, Name: name },
+                }, { parent: this })
+            : new aws.ec2.VpnGatewayAttachment(name, { vpcId: args.vpcId, vpnGatewayId: args.gatewayId }, { parent: this });
+        args.routeTableIds.forEach((routeTableId, i) => {
+            for (const cidr of args.cidrs) {
+                new aws.ec2.Route(`${name}-${i}-${cidr.replace(/[./]/g, "-")}`, {
+                    routeTableId,
+                    destinationCidrBlock: cidr,
+                    ...(transit ? { transitGatewayId: args.gatewayId } : { gatewayId: args.gatewayId }),
+                }, { parent: this, dependsOn: [attachment] });
+            }
+        });
+        this.registerOutputs({});
     }
 }

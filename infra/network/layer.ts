@@ -1,20 +1,13 @@
 // Layer 1, the network: a VPC over the configured zones from an explicit subnet plan, the egress
 // the environment asks for, the VPC endpoints a private cluster needs, peerings and flow logs.
-import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "../../lib/cidr";
-import { REQUIRED_INTERFACE_ENDPOINTS, type EgressMode, type PlatformConfig } from "../../lib/config/schema";
+import { REQUIRED_INTERFACE_ENDPOINTS, type PlatformConfig } from "../../lib/config/schema";
 import { defineLayer } from "../../lib/layer";
 import { baseTags, clusterName, subnetTags } from "../../lib/naming";
-import { FlowLogs, Peering, VpcEndpoints } from "./components";
+import { FlowLogs, Peering, VpcEndpoints, VpnRoutes } from "./components";
 import { networkContract } from "./contract";
-
-const NAT_STRATEGY: Record<EgressMode, awsx.types.enums.ec2.NatGatewayStrategy> = {
-    "none": "None",
-    "single-nat": "Single",
-    "nat-per-az": "OnePerAz",
-};
+import { Vpc } from "./vpc";
 
 /** The subnet plan of an environment (validated with the config, so it always fits). */
 export function subnetPlan(c: PlatformConfig) {
@@ -40,28 +33,18 @@ export const layer = defineLayer({
         const name = clusterName(c);
         const tags = baseTags(c, "network");
         const plan = subnetPlan(c);
-        const privateOnly = c.egress === "none";
-        // Without egress the node subnets have no route out at all: awsx calls them "Isolated".
-        const nodeSubnetType: awsx.types.enums.ec2.SubnetType = privateOnly ? "Isolated" : "Private";
-        const vpc = new awsx.ec2.Vpc(name, {
+        const vpc = new Vpc(name, {
             cidrBlock: c.vpcCidr,
-            availabilityZoneNames: c.availabilityZones,
-            subnetStrategy: "Auto",
-            subnetSpecs: [
-                { type: nodeSubnetType, name: "private", cidrBlocks: plan.private, tags: { ...tags, ...subnetTags(c, "private") } },
-                ...(privateOnly ? [] : [{ type: "Public" as const, name: "public", cidrBlocks: plan.public, tags: { ...tags, ...subnetTags(c, "public") } }]),
-            ],
-            natGateways: { strategy: NAT_STRATEGY[c.egress] },
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: { ...tags, Name: name },
-        }, { protect: c.tier === "production" });
-
-        const privateSubnetIds = privateOnly ? vpc.isolatedSubnetIds : vpc.privateSubnetIds;
-        // awsx gives every subnet its own route table; look each private one up by its subnet.
-        const privateRouteTableIds = c.availabilityZones.map((_, i) =>
-            aws.ec2.getRouteTableOutput({ subnetId: privateSubnetIds.apply((ids) => ids[i]) }).routeTableId,
-        );
+            availabilityZones: c.availabilityZones,
+            subnets: plan,
+            egress: c.egress,
+            tags,
+            privateSubnetTags: subnetTags(c, "private"),
+            publicSubnetTags: subnetTags(c, "public"),
+            protect: c.tier === "production",
+        });
+        const privateSubnetIds = vpc.privateSubnetIds;
+        const privateRouteTableIds = vpc.privateRouteTableIds;
 
         const endpoints = new VpcEndpoints(name, {
             vpcId: vpc.vpcId,
@@ -80,11 +63,25 @@ export const layer = defineLayer({
             peerOwnerId: p.peerOwnerId,
             peerRegion: p.peerRegion,
             routeTableIds: privateRouteTableIds,
+            vpcCidr: c.vpcCidr,
+            peerRouteTableIds: p.peerRouteTableIds,
             tags,
         }));
 
+        if (c.endpoint.vpnGateway && c.endpoint.vpnCidrs.length > 0) {
+            new VpnRoutes(`${name}-vpn`, {
+                vpcId: vpc.vpcId,
+                gatewayId: c.endpoint.vpnGateway,
+                cidrs: c.endpoint.vpnCidrs,
+                subnetIds: privateSubnetIds,
+                routeTableIds: privateRouteTableIds,
+                tags,
+            });
+        }
+
         const flowLogs = new FlowLogs(name, {
             vpcId: vpc.vpcId,
+            region: c.region,
             retentionDays: c.flowLogs.retentionDays,
             trafficType: c.flowLogs.trafficType,
             tags,
@@ -96,7 +93,7 @@ export const layer = defineLayer({
             availabilityZones: pulumi.output(c.availabilityZones),
             privateSubnetIds,
             privateSubnetCidrs: pulumi.output(plan.private),
-            publicSubnetIds: privateOnly ? pulumi.output([]) : vpc.publicSubnetIds,
+            publicSubnetIds: vpc.publicSubnetIds,
             privateRouteTableIds: pulumi.all(privateRouteTableIds),
             egress: pulumi.output(c.egress),
             interfaceEndpoints: pulumi.output(endpoints.services),

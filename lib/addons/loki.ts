@@ -2,7 +2,7 @@
 // reaching only them. One binary in development, the simple scalable deployment in production.
 import { int } from "../config/fields";
 import { policy, type PolicyDocument } from "../policyDocument";
-import { reg } from "../registries";
+import { reg, repo } from "../registries";
 import { defineAddon, helmAddon, optionalAddon } from "./declaration";
 
 const DESCRIPTION = "Loki (logs), storing in an encrypted S3 bucket";
@@ -21,8 +21,9 @@ export const loki = defineAddon({
             images: [
                 reg("docker.io", "grafana/loki", "loki.image.registry"),
                 reg("docker.io", "nginxinc/nginx-unprivileged", "gateway.image.registry"),
-                { upstream: "docker.io", repository: "library/memcached", registryKey: "memcached.image.registry", repositoryKey: "memcached.image.repository" },
-                reg("docker.io", "prom/memcached-exporter", "memcachedExporter.image.registry"),
+                // 8.x: the memcached images have no registry key, only a repository (Docker Hub's by default).
+                repo("docker.io", "library/memcached", "memcached.image.repository"),
+                repo("docker.io", "prom/memcached-exporter", "memcachedExporter.image.repository"),
                 reg("docker.io", "kiwigrid/k8s-sidecar", "sidecar.image.registry"),
                 reg("docker.io", "grafana/loki-canary", "lokiCanary.image.registry"),
             ],

@@ -2,6 +2,7 @@
 // arrive as strings, enums and names with readable errors.
 import { z } from "zod";
 import { isIpv4Cidr } from "../cidr";
+import { isQuantity, quantityValue } from "../quantity";
 
 export const cidr = (what: string) =>
     z
@@ -46,16 +47,10 @@ export const retentionDays = z.preprocess(
     }),
 );
 
-
-export const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity such as "100m" or "512Mi"` });
+/** A Kubernetes quantity by its real grammar ("250m", "1.5Gi", "2Ti", "1G", "500M", "1e3"), not negative. */
+export const quantity = z.string().refine((q) => isQuantity(q) && !q.startsWith("-"), {
+    error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity such as "100m", "512Mi" or "2G"`,
+});
 export const reserved = z.strictObject({ cpu: quantity, memory: quantity, "ephemeral-storage": quantity.optional() });
 
-
-const UNITS: Record<string, number> = { "": 1, m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
-
-/** The value of a quantity `quantity` accepts ("250m" = 0.25, "1Gi" = 2^30), for comparisons. */
-export function quantityValue(q: string): number {
-    const match = /^(\d+(?:\.\d+)?)(m|Mi|Gi|Ki)?$/.exec(q);
-    if (!match) throw new Error(`"${q}" is not a Kubernetes quantity`);
-    return Number(match[1]) * UNITS[match[2] ?? ""];
-}
+export { quantityValue };

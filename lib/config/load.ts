@@ -5,9 +5,12 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { configSchema, tierDefaults, type PlatformConfig } from "./schema";
 import { RULES, type PartialConfig, type Problem } from "./rules";
+import { AWS_NAMESPACE, NAMESPACE, foreignKeyProblem } from "./namespaces";
 
-export const NAMESPACE = "platform";
-const REGION_KEY = "aws:region";
+export { NAMESPACE };
+
+/** Settings of the AWS provider that the schema reads too (as `region`, `allowedAccountIds`). */
+const AWS_SCHEMA_KEYS: readonly string[] = ["region", "allowedAccountIds"];
 
 export class ConfigError extends Error {
     constructor(readonly source: string, readonly problems: string[]) {
@@ -19,13 +22,12 @@ export class ConfigError extends Error {
 /** `platform:subnets.privatePrefixLength`, `platform:peerings[0].peerCidr`, `aws:region`. */
 export function keyName(p: readonly PropertyKey[]): string {
     const [head, ...rest] = p;
-    const root = head === "region" ? REGION_KEY : `${NAMESPACE}:${String(head)}`;
+    const root = `${AWS_SCHEMA_KEYS.includes(String(head)) ? AWS_NAMESPACE : NAMESPACE}:${String(head)}`;
     return root + rest.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("");
 }
 
 /** The name of a key of any namespace, with the path below it. */
 function secretKeyName(key: string, at: (string | number)[]): string {
-    if (key === REGION_KEY) return keyName(["region", ...at]);
     if (key.startsWith(`${NAMESPACE}:`)) return keyName([key.slice(NAMESPACE.length + 1), ...at]);
     return key + keyName(["", ...at]).slice(`${NAMESPACE}:`.length);
 }
@@ -41,7 +43,8 @@ function findSecrets(value: unknown, at: (string | number)[]): (string | number)
 
 /**
  * Validates the `config:` map of a stack (keys such as `platform:vpcCidr` and `aws:region`).
- * Keys of other namespaces (providers' own settings) are left to their owners.
+ * Settings of the AWS provider are its own (`region` and `allowedAccountIds` the schema reads
+ * too); a key of any other namespace would be ignored, so it is refused (lib/config/namespaces.ts).
  */
 export function parseConfig(entries: Record<string, unknown>, env: string, source: string, today = new Date()): PlatformConfig {
     const problems: string[] = [];
@@ -51,11 +54,15 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
         for (const at of findSecrets(value, [])) {
             problems.push(`${secretKeyName(key, at)}: holds a secret, but environment files hold no secrets (several stacks read them); generate it or read it from AWS Secrets Manager`);
         }
-        if (key === REGION_KEY) raw.region = value;
-        else if (key.startsWith(`${NAMESPACE}:`)) {
+        if (key.startsWith(`${NAMESPACE}:`)) {
             const name = key.slice(NAMESPACE.length + 1);
-            if (name === "region" || !Object.hasOwn(shape, name)) problems.push(`${key}: is not a known setting (see the config reference in README.md)`);
+            if (AWS_SCHEMA_KEYS.includes(name) || !Object.hasOwn(shape, name)) problems.push(`${key}: is not a known setting (see the config reference in README.md)`);
             else raw[name] = value;
+        } else if (key.startsWith(`${AWS_NAMESPACE}:`) && AWS_SCHEMA_KEYS.includes(key.slice(AWS_NAMESPACE.length + 1))) {
+            raw[key.slice(AWS_NAMESPACE.length + 1)] = value;
+        } else {
+            const problem = foreignKeyProblem(key);
+            if (problem) problems.push(`${key}: ${problem}`);
         }
     }
 
@@ -83,15 +90,47 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
 /** The environment name of a `Pulumi.<env>.yaml` file. */
 export function envOfFile(file: string): string {
     const match = /^Pulumi\.([^.]+)\.ya?ml$/.exec(path.basename(file));
-    if (!match) throw new Error(`${file}: an environment file is named Pulumi.<env>.yaml`);
+    if (!match) throw new ConfigError(file, ["an environment file is named Pulumi.<env>.yaml"]);
     return match[1];
+}
+
+/** Aliases a file may expand (the yaml library's default): more is an alias bomb, not a config. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The `config:` map of an environment file. Whatever the YAML parser refuses (tab indentation, a
+ * duplicate key, an alias bomb) is a config error naming the line, like every other problem.
+ */
+export function readConfigEntries(file: string, text: string): Record<string, unknown> {
+    const lines = new YAML.LineCounter();
+    const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const at = (offset: number) => {
+        const { line, col } = lines.linePos(offset);
+        return `line ${line}, column ${col}`;
+    };
+    if (doc.errors.length > 0) {
+        throw new ConfigError(file, doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split("\n")[0]}`));
+    }
+    let value: unknown;
+    try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+        let alias: number | undefined;
+        YAML.visit(doc, { Alias: (_, node) => { alias ??= node.range?.[0]; return YAML.visit.BREAK; } });
+        throw new ConfigError(file, [`${alias === undefined ? "" : `${at(alias)}: `}${(err as Error).message}`]);
+    }
+    if (value === null || value === undefined) return {};
+    const config = (value as { config?: unknown }).config;
+    if (typeof value !== "object" || Array.isArray(value) || (config !== undefined && (config === null || typeof config !== "object" || Array.isArray(config)))) {
+        throw new ConfigError(file, ["an environment file is a map with a `config:` map of settings (platform:<key>: <value>)"]);
+    }
+    return (config ?? {}) as Record<string, unknown>;
 }
 
 export function loadConfigFile(file: string): PlatformConfig {
     const env = envOfFile(file);
-    if (!fs.existsSync(file)) throw new Error(`${file}: no such environment file`);
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    return parseConfig(doc?.config ?? {}, env, file);
+    if (!fs.existsSync(file)) throw new ConfigError(file, ["no such environment file"]);
+    return parseConfig(readConfigEntries(file, fs.readFileSync(file, "utf8")), env, file);
 }
 
 /** Under `pulumi up`/`preview`: the stack's config as the engine passes it (strings, objects as JSON). */

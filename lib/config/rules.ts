@@ -4,9 +4,11 @@ import * as cidr from "../cidr";
 import type { z } from "zod";
 import { defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
-import { applicationProblems } from "./applications";
+import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
+import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
-import { applicationImageProblems, imageCacheProblems } from "./images";
+import { applicationImageProblems, foreignAccountProblems, imageCacheProblems } from "./registries";
+import { GUARD_RULES } from "./guards";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
 type Parsed = z.output<typeof configSchema>;
@@ -128,12 +130,12 @@ const nodeGroupsNeedTheirNetwork: Rule = ({ podNetwork, nodeGroups, addons }) =>
         : []),
     ...(podNetwork?.mode === "calico-overlay" && nodeGroups?.length
         ? [{
-            path: ["nodeGroups"],
-            message:
-                `managed node groups (${nodeGroups.map((g) => g.name).join(", ")}) cannot come up in calico-overlay mode: Calico, the network plugin, ` +
+                path: ["nodeGroups"],
+                message:
+                    `managed node groups (${nodeGroups.map((g) => g.name).join(", ")}) cannot come up in calico-overlay mode: Calico, the network plugin, ` +
                 "arrives with the add-ons layer, after the cluster layer's node groups, so their nodes would stay NotReady and EKS would fail the group " +
                 "(NodeCreationFailure). Give fixed capacity as a Karpenter node pool (platform:karpenter.nodePools, launched after Calico), or use podNetwork.mode vpc-cni",
-        }]
+            }]
         : []),
 ];
 
@@ -156,6 +158,36 @@ const endpointAccess: Rule = ({ endpoint, tier }) => {
                 ? `"${value}" opens the API to the internet, which production never does`
                 : `"${value}" opens the API to a large part of the internet (wider than /${MIN_PRODUCTION_PUBLIC_PREFIX}), which production never does`,
         }));
+};
+
+/**
+ * The deploy role's access entry is EKS's (the creator's): listing it again fails with
+ * ResourceInUseException. Peer-side routes only where the platform can write them; a VPN gateway
+ * only with the CIDRs it routes.
+ */
+const accessAndRoutes: Rule = ({ access, peerings, endpoint }) => {
+    const problems: Problem[] = [];
+    const deployRole = access?.deployRole;
+    if (access && deployRole) {
+        const lists: [string, string[]][] = [["admins", access.admins], ["readOnly", access.readOnly], ["previewRoles", access.previewRoles]];
+        for (const [key, roles] of lists) {
+            roles.forEach((role, i) => {
+                if (role === deployRole) problems.push({ path: ["access", key, i], message: "is the deploy role, which EKS already makes the cluster's admin as its creator (a second access entry fails with ResourceInUseException)" });
+            });
+        }
+        access.teams.forEach((t, i) => {
+            if (t.roleArn === deployRole) problems.push({ path: ["access", "teams", i, "roleArn"], message: "is the deploy role, which EKS already makes the cluster's admin as its creator" });
+        });
+    }
+    (peerings ?? []).forEach((p, i) => {
+        if (p.peerOwnerId !== undefined && p.peerRouteTableIds.length > 0) {
+            problems.push({ path: ["peerings", i, "peerRouteTableIds"], message: `are in account ${p.peerOwnerId}, whose route tables the platform cannot write: its owner adds the route back (docs/runbooks/private-cluster-access.md)` });
+        }
+    });
+    if (endpoint?.vpnGateway && endpoint.vpnCidrs.length === 0) {
+        problems.push({ path: ["endpoint", "vpnGateway"], message: "routes nothing: list the VPN's CIDRs in endpoint.vpnCidrs" });
+    }
+    return problems;
 };
 
 /** Without egress, nodes reach ECR, STS, EKS and the rest only through interface endpoints. */
@@ -259,6 +291,23 @@ const nodePoolRequirements: Rule = ({ karpenter }) =>
         return problems;
     });
 
+/** A config path as the problems print it: `access.teams[0].roleArn`. */
+const keyOf = (path: (string | number)[]): string => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+
+/** EKS keeps one access entry per IAM principal: a role appears once in `platform:access`. */
+const oneEntryPerRole: Rule = ({ access }) => {
+    if (!access) return [];
+    const roles: { arn: string; path: (string | number)[] }[] = [
+        ...access.admins.map((arn, i) => ({ arn, path: ["access", "admins", i] })),
+        ...access.readOnly.map((arn, i) => ({ arn, path: ["access", "readOnly", i] })),
+        ...access.teams.flatMap((t, i) => [{ arn: t.roleArn, path: ["access", "teams", i, "roleArn"] }, ...t.readOnly.map((arn, j) => ({ arn, path: ["access", "teams", i, "readOnly", j] }))]),
+    ];
+    return roles.flatMap(({ arn, path }, i) => {
+        const first = roles.findIndex((r) => r.arn === arn);
+        return first < i ? [{ path, message: `"${arn}" is already platform:${keyOf(roles[first].path)}: EKS keeps one access entry per role, so give it one place` }] : [];
+    });
+};
+
 /** `platform:teams` sets guard rails for teams of `platform:access.teams` only, once each. */
 const knownTeams: Rule = ({ teams, access }) => {
     if (!teams || !access) return [];
@@ -286,15 +335,54 @@ const teamNodePools: Rule = ({ teams, karpenter }) =>
         return problems;
     });
 
-/** A private environment's image cache and application images (lib/config/images.ts). */
+/**
+ * A team's egress CIDRs have a route: inside the VPC, a peered VPC or the VPN, or anywhere when
+ * the environment has internet egress. A network policy opening a path with no route opens nothing.
+ */
+const teamEgressRoutable: Rule = ({ teams, tier, egress, vpcCidr, peerings, endpoint }) => {
+    if (!teams || !tier || !vpcCidr) return [];
+    if ((egress ?? defaultEgress(tier)) !== "none") return [];
+    const routed = [vpcCidr, ...(peerings ?? []).map((p) => p.peerCidr), ...(endpoint?.vpnCidrs ?? [])];
+    return teams.flatMap((t, i) =>
+        t.network.egressCidrs.flatMap((range, j): Problem[] =>
+            routed.some((r) => cidr.contains(r, range))
+                ? []
+                : [{ path: ["teams", i, "network", "egressCidrs", j], message: `${range} has no route: the environment has no internet egress (platform:egress none), and it is not inside the VPC (${vpcCidr}), a peered VPC or the VPN (${routed.slice(1).join(", ") || "none"})` }]),
+    );
+};
+
+/** A private environment's image cache and application images (lib/config/registries.ts). */
 const imageSources: Rule = (c, { env }) => {
     const egress = c.tier ? (c.egress ?? defaultEgress(c.tier)) : undefined;
     const clusterName = c.name && env ? `${c.name}-${env}` : undefined;
-    return [...imageCacheProblems(c, egress, clusterName), ...applicationImageProblems(c, egress)];
+    return [...imageCacheProblems(c, egress, clusterName), ...applicationImageProblems(c, egress), ...foreignAccountProblems(c)];
 };
 
+/**
+ * The environment's account: production names it, and the AWS provider of every layer (which reads
+ * `aws:allowedAccountIds` from the same file) refuses any other account.
+ */
+const accountPinned: Rule = ({ accountId, allowedAccountIds, tier }) => {
+    if (!accountId) {
+        return tier === "production" ? [{ path: ["accountId"], message: "is required in production: the AWS account the environment deploys to (12 digits)" }] : [];
+    }
+    if (allowedAccountIds?.length === 1 && allowedAccountIds[0] === accountId) return [];
+    return [{
+        path: ["allowedAccountIds"],
+        message: `must be ["${accountId}"] (platform:accountId), so that the AWS provider of every layer refuses to act in any other account${allowedAccountIds ? `; it is ${JSON.stringify(allowedAccountIds)}` : ""}`,
+    }];
+};
+
+/** An enabled add-on's required add-ons are enabled (lib/config/addonNeeds.ts). */
+const requiredAddons: Rule = requiredAddonProblems;
+
+/** Applications' secrets, ingress, load balancers, autoscalers and volumes have their add-ons (lib/config/addonNeeds.ts). */
+const applicationAddons: Rule = applicationAddonProblems;
+
 export const RULES: readonly Rule[] = [
-    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, nodeGroupsNeedTheirNetwork, endpointAccess,
+    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, nodeGroupsNeedTheirNetwork, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements, knownTeams, teamNodePools, applicationProblems, imageSources,
+    karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
+    requiredAddons, applicationAddons, accountPinned,
+    ...GUARD_RULES,
 ];

@@ -5,7 +5,8 @@ import { prefixLength } from "../cidr";
 import { addonsSchema, karpenterSchema } from "./addons";
 import { teamsSchema } from "./teams";
 import { applicationsSchema } from "./applications";
-import { chartsSchema, imageCacheSchema } from "./images";
+import { chartsSchema, imageCacheSchema } from "./registries";
+import { productionExceptionsSchema } from "./exceptions";
 import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
@@ -79,6 +80,10 @@ const peering = z.strictObject({
         .optional()
         .describe("Account of the peer VPC; omit for this account."),
     peerRegion: z.string().optional().describe("Region of the peer VPC; omit for this region."),
+    peerRouteTableIds: z
+        .array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a route table id (rtb-...)` }))
+        .default([])
+        .describe("Route tables of the peer VPC that get the route back to this VPC (same account only; in another account its owner adds the route)."),
 });
 
 export const configSchema = z.strictObject({
@@ -86,10 +91,20 @@ export const configSchema = z.strictObject({
         .string({ error: (iss) => (iss.input === undefined ? "is required (the AWS region of the environment)" : `${JSON.stringify(iss.input)} is not an AWS region name`) })
         .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region` })
         .describe("AWS region of the environment (`aws:region`)."),
+    allowedAccountIds: z
+        .array(z.string())
+        .optional()
+        .describe("The AWS provider's own setting (`aws:allowedAccountIds`): it refuses to act in any other account. Must be exactly `[platform:accountId]` when that is set."),
+    accountId: z
+        .string()
+        .regex(/^\d{12}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS account id (12 digits, quoted)` })
+        .optional()
+        .describe("The environment's AWS account (required in production). Every layer's AWS provider refuses any other (`aws:allowedAccountIds`); the offline synth, the policy pack, the image lists and the pre-warm script play this account."),
     name: dnsLabel.describe("Platform name; the cluster is named `<name>-<stack>` and every resource starts with it."),
     tier: oneOf(TIERS).describe(
         "`production` turns on the strict defaults: no internet egress, deletion protection, retained volumes.",
     ),
+    productionExceptions: productionExceptionsSchema,
     organization: z
         .string()
         .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)
@@ -160,6 +175,11 @@ export const configSchema = z.strictObject({
             publicAccess: bool().default(false).describe("Open the public API endpoint (the private one is always on)."),
             publicAccessCidrs: z.array(cidr("public API access")).default([]).describe("CIDRs allowed to the public endpoint; required when it is open."),
             vpnCidrs: z.array(cidr("VPN")).default([]).describe("VPN CIDRs allowed to the private endpoint."),
+            vpnGateway: z
+                .string()
+                .regex(/^(tgw|vgw)-[0-9a-f]{8,17}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a transit gateway (tgw-...) or virtual private gateway (vgw-...) id` })
+                .optional()
+                .describe("Where the VPN reaches the VPC: a transit gateway (`tgw-...`, attached to the private subnets here) or a virtual private gateway (`vgw-...`, attached here). The private subnets route `vpnCidrs` back through it."),
         })
         .prefault({})
         .describe("Who reaches the Kubernetes API."),
@@ -202,7 +222,7 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("CoreDNS runs on Fargate and scales with the cluster."),
-    nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node)."),
+    nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node). vpc-cni mode only: in calico-overlay mode the network plugin arrives with the add-ons layer, after the node groups, so give fixed capacity as a Karpenter node pool."),
     fargateProfiles: z.array(fargateProfile).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
     fargateLogging: z
         .strictObject({
@@ -213,6 +233,13 @@ export const configSchema = z.strictObject({
         .describe("Fargate logging (the aws-observability namespace and its aws-logging ConfigMap)."),
     access: z
         .strictObject({
+            deployRole: roleArn
+                .optional()
+                .describe("The IAM role `pulumi up` runs as (CI's deploy role). It creates the cluster, and EKS makes the creator a cluster admin (pulumi-eks always asks it to): its access entry is EKS's, so it is never listed in `admins`. A first deploy by another identity is refused."),
+            previewRoles: z
+                .array(roleArn)
+                .default([])
+                .describe("IAM roles that run `pulumi preview` (CI on pull requests): cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy), which a preview of Kubernetes resources reads."),
             admins: z.array(roleArn).default([]).describe("IAM roles with cluster admin."),
             readOnly: z.array(roleArn).default([]).describe("IAM roles with cluster-wide read-only access."),
             teams: z
@@ -220,6 +247,7 @@ export const configSchema = z.strictObject({
                     name: dnsLabel.describe("Team name; its Kubernetes group is `team:<name>`."),
                     roleArn: roleArn.describe("The team's IAM role."),
                     namespaces: z.array(dnsLabel).min(1).describe("Namespaces the team edits."),
+                    readOnly: z.array(roleArn).default([]).describe("IAM roles that may read the team's namespaces (its view Role, never Secrets); their Kubernetes group is `team:<name>:read-only`."),
                 }))
                 .default([])
                 .describe("Team roles, each with edit rights in its namespaces."),

@@ -174,9 +174,9 @@ export const clusterDeletionProtection = rule(
     (stack) =>
         stack.production
             ? eachCluster(stack, (c, r) => {
-                  const missing = [!isTrue(c.deletionProtection) && "deletionProtection", !r.protect && "the Pulumi protect option"].filter(Boolean);
-                  return verdict(r, missing.length ? `a production cluster without ${missing.join(" and ")}` : undefined, "deletion protection on and protected");
-              })
+                    const missing = [!isTrue(c.deletionProtection) && "deletionProtection", !r.protect && "the Pulumi protect option"].filter(Boolean);
+                    return verdict(r, missing.length ? `a production cluster without ${missing.join(" and ")}` : undefined, "deletion protection on and protected");
+                })
             : [],
 );
 

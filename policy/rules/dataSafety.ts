@@ -2,6 +2,7 @@
 // only ever patched, and Karpenter's nodes go before the controller and the access it runs with.
 import { at, ofType, rule, verdict, type Finding, type PolicyResource, type PolicyStack } from "../rule";
 import { chartName, HELM_RELEASE_TYPES } from "./kubernetes";
+import { NODE_CLASS_TYPE, NODE_POOL_TYPE } from "../../lib/karpenterNodes";
 
 /** Stateful types that must be protected (or retained on delete) everywhere, and in production only. */
 export const STATEFUL_TYPES = ["aws:kms/key:Key", "aws:efs/fileSystem:FileSystem"];
@@ -32,8 +33,8 @@ export const dataRetainedVolumes = rule(
     (stack) =>
         stack.production
             ? ofType(stack, STORAGE_CLASS).map((r) =>
-                  verdict(r, r.props.reclaimPolicy === "Retain" ? undefined : `reclaimPolicy is ${String(r.props.reclaimPolicy ?? "Delete (default)")}: a deleted claim deletes its volume`, "reclaimPolicy Retain"),
-              )
+                    verdict(r, r.props.reclaimPolicy === "Retain" ? undefined : `reclaimPolicy is ${String(r.props.reclaimPolicy ?? "Delete (default)")}: a deleted claim deletes its volume`, "reclaimPolicy Retain"),
+                )
             : [],
 );
 
@@ -69,7 +70,7 @@ export function dependsOnAll(stack: PolicyStack, r: PolicyResource): Set<string>
     return seen;
 }
 
-export const KARPENTER_RESOURCES = ["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"];
+export const KARPENTER_RESOURCES = [NODE_POOL_TYPE, NODE_CLASS_TYPE];
 
 export const dataKarpenterTeardown = rule(
     {

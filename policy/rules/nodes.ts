@@ -1,8 +1,9 @@
 // Worker nodes (managed node groups, launch templates, Karpenter node classes) and Fargate profiles.
 import { asArray, asRecord, at, isTrue, ofType, rule, verdict, type PolicyResource, type PolicyStack } from "../rule";
+import { NODE_CLASS_TYPE } from "../../lib/karpenterNodes";
 
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-export const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
+export const NODE_CLASS = NODE_CLASS_TYPE;
 export const NODE_GROUP_TYPES = ["eks:index:ManagedNodeGroup", "aws:eks/nodeGroup:NodeGroup"];
 export const FARGATE_PROFILE = "aws:eks/fargateProfile:FargateProfile";
 

@@ -88,12 +88,12 @@ export function judgePrincipal(kind: string, principal: string, stack: PolicySta
             return (stack.serviceLinkedRoles ?? []).includes(name)
                 ? { principal, exists: "service-linked role listed in platform:serviceLinkedRoles" }
                 : {
-                    principal,
-                    problem:
-                        `names the service-linked role ${name}, which exists only once the account has used ${service} ` +
+                        principal,
+                        problem:
+                            `names the service-linked role ${name}, which exists only once the account has used ${service} ` +
                         "(and cannot be created twice): a fresh account refuses the policy (MalformedPolicyDocumentException). " +
                         `Grant through a condition instead (e.g. kms:ViaService), or add "${name}" to platform:serviceLinkedRoles where the account has it`,
-                };
+                    };
         }
         const identity = ROLE_OR_USER.exec(principal);
         if (identity && (env.has(principal) || (identity[1] === "role" ? env.role(identity[2]) : env.user(identity[2])))) {

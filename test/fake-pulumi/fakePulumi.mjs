@@ -8,7 +8,10 @@
 // stacks that exist and whether they hold resources), scenario.json (written by the test):
 //   { "fail": { "project": "platform-cluster", "command": "up" },
 //     "resources": { "platform-network": 12 },
-//     "outputs": { "platform-cluster": { "kubeconfig": { "value": "...", "secret": true } } } }
+//     "outputs": { "platform-cluster": { "kubeconfig": { "value": "...", "secret": true } } },
+//     "policy": { "platform-cluster": [{ "policy": "eks-logging", "level": "mandatory", "message": "..." }] } }
+// Policy findings become policy events (a mandatory one fails the run, as the CLI does); with
+// `--diff` the output renders each step the way `pulumi preview --diff` does.
 /* global process, console */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -101,7 +104,29 @@ async function operation(op) {
         events.push({ sequence: events.length, timestamp: 0, resourcePreEvent: { metadata, planning } });
         events.push({ sequence: events.length, timestamp: 0, resOutputsEvent: { metadata, planning } });
     }
+    const findings = scenario.policy?.[settings.name] ?? [];
+    for (const [i, f] of findings.entries()) {
+        events.push({
+            sequence: events.length,
+            timestamp: 0,
+            policyEvent: {
+                resourceUrn: `urn:pulumi:${stack}::${settings.name}::fake:index:Thing::thing-${i}`,
+                message: f.message,
+                color: "never",
+                policyName: f.policy,
+                policyPackName: "platform",
+                policyPackVersion: "0.0.1",
+                policyPackVersionTag: "0.0.1",
+                enforcementLevel: f.level === "mandatory" ? "mandatory" : "warning",
+            },
+        });
+    }
+    const mandatory = findings.some((f) => f.level === "mandatory");
     const failing = scenario.fail?.project === settings.name && scenario.fail?.command === op;
+    if (mandatory) {
+        await sendEvents(events);
+        fail(`error: ${op} failed: ${findings.filter((f) => f.level === "mandatory").length} mandatory policy violation(s)`);
+    }
     if (failing) {
         await sendEvents(events.slice(0, 2));
         fail(`error: ${op} failed: fake:index:Thing (thing-0): creating the thing: AccessDenied`);
@@ -115,7 +140,9 @@ async function operation(op) {
     if (op === "up") stacks[key] = { deployed: true, resources: count, changes: { [stepOp]: count } };
     if (op === "destroy") stacks[key] = { deployed: false, resources: 0, changes: { delete: count } };
     saveStacks();
-    console.log(`${op === "preview" ? "Previewing update" : op === "up" ? "Updating" : "Destroying"} (${stack})\nResources:\n    ${count} ${stepOp}`);
+    const sign = { create: "+", delete: "-", same: " " }[stepOp];
+    const steps = argv.includes("--diff") ? Array.from({ length: count }, (_, i) => `${sign} fake:index:Thing: (${stepOp})\n      [urn=urn:pulumi:${stack}::${settings.name}::fake:index:Thing::thing-${i}]\n`).join("") : "";
+    console.log(`${op === "preview" ? "Previewing update" : op === "up" ? "Updating" : "Destroying"} (${stack})\n${steps}Resources:\n    ${count} ${stepOp}`);
 }
 
 function outputs(showSecrets) {

@@ -2,9 +2,8 @@
 // resolved once, failing naming what the add-ons layer lacks.
 import type { AddonsOutputs } from "../../addons/contract";
 import type { ApplicationSpec } from "../../lib/config/applications";
+import { ALB_INGRESS_CLASS } from "../../lib/loadBalancers";
 import { fail } from "./manifest";
-
-export const ALB_INGRESS_CLASS = "alb";
 
 export type AddonsOffer = Pick<AddonsOutputs, "secretsStore" | "ingressClasses" | "defaultIngressClass" | "storageClasses" | "defaultStorageClass">;
 

@@ -8,12 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Placement } from "../../lib/placement";
 import type { addonsContract } from "../../addons/contract";
 import type { ApplicationSpec } from "../../lib/config/applications";
+import type { PodNetworkMode } from "../../lib/config/schema";
 import { dependenciesOf } from "../../lib/dependencies";
 import { policy, serviceAccountTrust } from "../../lib/iam";
 import type { WiredContract } from "../../lib/layer";
 import { resolveClasses } from "./classes";
 import { needsRole, roleStatements } from "./identity";
 import { WORKLOAD_KINDS } from "./manifest";
+import type { AwsReach } from "./manifest";
 import { objectsOf } from "./objects";
 import { register } from "./register";
 
@@ -27,6 +29,12 @@ export interface ApplicationArgs {
     placement?: Placement;
     provider: k8s.Provider;
     production: boolean;
+    /** The pod network (config): load balancer targets follow it. */
+    podNetwork: PodNetworkMode;
+    /** Whether prometheus-operator runs (config): applications with metrics get a PodMonitor. */
+    monitoring: boolean;
+    /** How pods reach the AWS APIs (network layer, and the S3 gateway's ranges). */
+    awsReach: pulumi.Input<AwsReach>;
     tags: Record<string, string>;
 }
 
@@ -54,6 +62,10 @@ export class Application extends pulumi.ComponentResource {
             nodeClassName: addons.nodeClassName,
             placement: args.placement,
             production: args.production,
+            podNetwork: args.podNetwork,
+            monitoring: args.monitoring,
+            awsReach: args.awsReach,
+            accessLogBucket: addons.accessLogBucket,
         });
 
         const registered: pulumi.CustomResource[] = [];
@@ -61,7 +73,9 @@ export class Application extends pulumi.ComponentResource {
         for (const o of objects) {
             // Every object waits for what the application waits for (its team's namespace): children do not inherit dependsOn.
             const dependsOn = [...dependenciesOf(opts), ...(WORKLOAD_KINDS.has(o.kind) ? registered : [])];
-            registered.push(register(`${name}-${o.kind.toLowerCase()}`, o, { parent: this, provider: args.provider, dependsOn }));
+            // An application has one object of each kind, except its network policies (named after their purpose).
+            const id = o.kind === "NetworkPolicy" ? `${name}-${o.metadata.name.replace(`${app.name}-`, "")}` : `${name}-${o.kind.toLowerCase()}`;
+            registered.push(register(id, o, { parent: this, provider: args.provider, dependsOn }));
         }
         this.registerOutputs({ roleArn: this.roleArn });
     }

@@ -1,9 +1,10 @@
 // What an application's Kubernetes objects are: their types (the provider's input types, so the
 // compiler checks every builder), the names and labels they share, and the context they are built in.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import type { Placement } from "../../lib/placement";
 import type { ApplicationSpec } from "../../lib/config/applications";
+import type { PodNetworkMode } from "../../lib/config/schema";
 
 /** Metadata every object of an application carries. */
 export type Metadata = {
@@ -34,6 +35,7 @@ export type CronJobObject = Builtin<"batch/v1", "CronJob", Input.batch.v1.CronJo
 export type PodDisruptionBudgetObject = Builtin<"policy/v1", "PodDisruptionBudget", Input.policy.v1.PodDisruptionBudget>;
 export type HorizontalPodAutoscalerObject = Builtin<"autoscaling/v2", "HorizontalPodAutoscaler", Input.autoscaling.v2.HorizontalPodAutoscaler>;
 export type IngressObject = Builtin<"networking.k8s.io/v1", "Ingress", Input.networking.v1.Ingress>;
+export type NetworkPolicyObject = Builtin<"networking.k8s.io/v1", "NetworkPolicy", Input.networking.v1.NetworkPolicy>;
 export type PriorityClassObject = Builtin<"scheduling.k8s.io/v1", "PriorityClass", Input.scheduling.v1.PriorityClass>;
 
 /** Every object an application may have. */
@@ -49,12 +51,25 @@ export type ApplicationObject =
     | HorizontalPodAutoscalerObject
     | IngressObject
     | PriorityClassObject
-    | CustomObject<"SecretProviderClass" | "NodePool">;
+    | NetworkPolicyObject
+    | CustomObject<"SecretProviderClass" | "NodePool" | "PodMonitor">;
 
 export type WorkloadObject = DeploymentObject | StatefulSetObject | JobObject | CronJobObject;
 
 /** The workload kinds; every other object of the application exists before them. */
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set<WorkloadObject["kind"]>(["Deployment", "StatefulSet", "Job", "CronJob"]);
+
+/** How AWS APIs are reached from the VPC (network contract), and the S3 gateway's ranges. */
+export interface AwsReach {
+    /** Interface endpoint services in the private subnets, e.g. "sts", "secretsmanager". */
+    interfaceEndpoints: string[];
+    /** The private subnets, where the interface endpoints' network interfaces live. */
+    privateSubnetCidrs: string[];
+    /** Whether the VPC has internet egress (a NAT): AWS APIs without an endpoint go through it. */
+    internet: boolean;
+    /** The S3 gateway endpoint's ranges (the region's `com.amazonaws.<region>.s3` prefix list). */
+    s3Cidrs: string[];
+}
 
 /** What the objects of an application depend on besides its config (values, or outputs of other layers). */
 export interface BuildContext {
@@ -70,6 +85,19 @@ export interface BuildContext {
     nodeClassName?: pulumi.Input<string>;
     /** Production spreads pods over zones strictly. */
     production: boolean;
+    /** How pods get their addresses: VPC addresses (load balancers target pods) or the Calico overlay (they target nodes). */
+    podNetwork: PodNetworkMode;
+    /** Whether the monitoring add-on (prometheus-operator) runs: applications with metrics get a PodMonitor. */
+    monitoring: boolean;
+    /** How the pods reach the AWS APIs their role calls. */
+    awsReach?: pulumi.Input<AwsReach>;
+    /** The platform's access-log bucket (add-ons layer): NLBs log there. */
+    accessLogBucket?: pulumi.Input<string>;
+}
+
+/** Apply `f` to a value now, or once an output resolves: pure builders stay plain for plain inputs. */
+export function mapInput<T, U>(value: pulumi.Input<T>, f: (v: T) => U): pulumi.Input<U> {
+    return pulumi.Output.isInstance(value) || value instanceof Promise ? pulumi.output(value).apply((v) => f(v as T)) as pulumi.Output<U> : f(value as T);
 }
 
 export class ApplicationError extends Error {

@@ -9,6 +9,8 @@ import { cronJobManifest, jobManifest } from "./job";
 import type { ApplicationObject, BuildContext } from "./manifest";
 import { dedicatedNodePoolManifest, priorityClassManifest } from "./scheduling";
 import { statefulSetManifest } from "./statefulSet";
+import { podMonitorManifest } from "./monitoring";
+import { networkPolicyManifests } from "./networking";
 import { ingressManifest, serviceManifest } from "./traffic";
 
 const optional = <T>(o: T | undefined): T[] => (o ? [o] : []);
@@ -21,23 +23,26 @@ export function objectsOf(app: ApplicationSpec, ctx: BuildContext): ApplicationO
         ...(app.secrets.length > 0 ? [secretProviderClassManifest(app)] : []),
         ...optional(priorityClassManifest(app)),
         ...optional(dedicatedNodePoolManifest(app, ctx.nodeClassName ?? "default")),
+        ...networkPolicyManifests(app, ctx),
     ];
+    const monitor = ctx.monitoring ? optional(podMonitorManifest(app)) : [];
     const pdb = steadyReplicas(app) > 1 ? [pdbManifest(app)] : [];
     switch (app.kind) {
         case "service":
             return [
                 ...supporting,
                 deploymentManifest(app, ctx),
-                serviceManifest(app),
+                serviceManifest(app, ctx),
                 hpaManifest(app),
                 ...pdb,
                 ...(app.ingress ? [ingressManifest(app, ctx)] : []),
+                ...monitor,
             ];
         case "stateful":
-            return [...supporting, statefulSetManifest(app, ctx), serviceManifest(app), ...pdb];
+            return [...supporting, statefulSetManifest(app, ctx), serviceManifest(app, ctx), ...pdb, ...monitor];
         case "job":
-            return [...supporting, jobManifest(app, ctx)];
+            return [...supporting, jobManifest(app, ctx), ...monitor];
         case "cronjob":
-            return [...supporting, cronJobManifest(app, ctx)];
+            return [...supporting, cronJobManifest(app, ctx), ...monitor];
     }
 }

@@ -8,11 +8,10 @@ import { appPort, labelsOf, selectorLabels, type BuildContext } from "./manifest
 
 export const ZONE_KEY = "topology.kubernetes.io/zone";
 export const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
-/** The non-root user of every container unless its image says otherwise. */
-export const NON_ROOT_UID = 65532;
 
 const SECRETS_VOLUME = "secrets";
 const TMP_VOLUME = "tmp";
+const writableVolume = (i: number): string => `writable-${i}`;
 /** The volume (claim template) of a stateful application. */
 export const DATA_VOLUME = "data";
 
@@ -28,12 +27,13 @@ export function containerSecurityContext(): Input.core.v1.SecurityContext {
     };
 }
 
-export function podSecurityContext(): Input.core.v1.PodSecurityContext {
+/** The image's non-root user; volumes belong to its group. */
+export function podSecurityContext(app: ApplicationSpec): Input.core.v1.PodSecurityContext {
     return {
         runAsNonRoot: true,
-        runAsUser: NON_ROOT_UID,
-        runAsGroup: NON_ROOT_UID,
-        fsGroup: NON_ROOT_UID,
+        runAsUser: app.runAs.user,
+        runAsGroup: app.runAs.group,
+        fsGroup: app.runAs.group,
         seccompProfile: { type: "RuntimeDefault" },
     };
 }
@@ -64,10 +64,7 @@ export const configMapName = (app: ApplicationSpec): string => `${app.name}-conf
 export const configChecksum = (app: ApplicationSpec): string => createHash("sha256").update(JSON.stringify(app.config)).digest("hex");
 
 export function podAnnotations(app: ApplicationSpec): Record<string, string> {
-    return {
-        ...(Object.keys(app.config).length > 0 ? { "checksum/config": configChecksum(app) } : {}),
-        ...(app.metrics ? { "prometheus.io/scrape": "true", "prometheus.io/port": String(app.metrics.port), "prometheus.io/path": app.metrics.path } : {}),
-    };
+    return Object.keys(app.config).length > 0 ? { "checksum/config": configChecksum(app) } : {};
 }
 
 export function containerOf(app: ApplicationSpec): Input.core.v1.Container {
@@ -93,6 +90,7 @@ export function containerOf(app: ApplicationSpec): Input.core.v1.Container {
             : {}),
         volumeMounts: [
             { name: TMP_VOLUME, mountPath: "/tmp" },
+            ...app.writablePaths.map((mountPath, i) => ({ name: writableVolume(i), mountPath })),
             ...(app.secrets.length > 0 ? [{ name: SECRETS_VOLUME, mountPath: app.secretsMountPath, readOnly: true }] : []),
             ...(app.storage ? [{ name: DATA_VOLUME, mountPath: app.storage.mountPath }] : []),
         ],
@@ -124,7 +122,7 @@ export function podTemplate(app: ApplicationSpec, ctx: BuildContext): Input.core
         spec: {
             serviceAccountName: app.name,
             automountServiceAccountToken: app.serviceAccount.automountToken,
-            securityContext: podSecurityContext(),
+            securityContext: podSecurityContext(app),
             hostNetwork: false,
             hostPID: false,
             hostIPC: false,
@@ -137,6 +135,7 @@ export function podTemplate(app: ApplicationSpec, ctx: BuildContext): Input.core
             containers: [containerOf(app)],
             volumes: [
                 { name: TMP_VOLUME, emptyDir: { sizeLimit: "256Mi" } },
+                ...app.writablePaths.map((_, i) => ({ name: writableVolume(i), emptyDir: { sizeLimit: "1Gi" } })),
                 ...(app.secrets.length > 0
                     ? [{ name: SECRETS_VOLUME, csi: { driver: SECRETS_STORE_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: app.name } } }]
                     : []),

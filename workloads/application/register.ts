@@ -17,8 +17,10 @@ export function register(name: string, o: ApplicationObject, opts: pulumi.Custom
         case "HorizontalPodAutoscaler": return new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, o, opts);
         case "Ingress": return new k8s.networking.v1.Ingress(name, o, opts);
         case "PriorityClass": return new k8s.scheduling.v1.PriorityClass(name, o, opts);
+        case "NetworkPolicy": return new k8s.networking.v1.NetworkPolicy(name, o, opts);
         case "SecretProviderClass":
         case "NodePool":
+        case "PodMonitor":
             return new k8s.apiextensions.CustomResource(name, o, opts);
     }
 }

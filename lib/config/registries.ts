@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { bool, int } from "./fields";
 import type { Problem } from "./problem";
-import { CHART_UPSTREAMS, CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, ecrImageLocation, type Upstream } from "../images";
+import { CHART_UPSTREAMS, CREDENTIAL_KEYS, UPSTREAMS, UPSTREAM_NAMES, ecrImageLocation, type UpstreamRegistry } from "../images";
 
 /** ECR requires the credential of a pull-through cache rule to be a Secrets Manager secret named `ecr-pullthroughcache/...` (API PullThroughCacheRule.credentialArn). */
 const PULL_THROUGH_SECRET = /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+$/;
@@ -31,12 +31,15 @@ export const imageCacheSchema = z
             .optional()
             .describe("Root of the cached repositories (`<prefix>/<upstream>/...`). Default: the cluster name `<name>-<stack>`."),
         extraUpstreams: z
-            .array(z.enum(UPSTREAM_NAMES as [Upstream, ...Upstream[]], { error: (iss) => `${JSON.stringify(iss.input)} is not a registry ECR caches here (${UPSTREAM_NAMES.join(", ")})` }))
+            .array(z.enum(UPSTREAM_NAMES as [UpstreamRegistry, ...UpstreamRegistry[]], { error: (iss) => `${JSON.stringify(iss.input)} is not a registry ECR caches here (${UPSTREAM_NAMES.join(", ")})` }))
             .default([])
             .describe(`Registries to cache beyond those the platform's charts use (${CHART_UPSTREAMS.join(", ")}), for applications' images.`),
         dockerHubCredentialArn: credentialArn("Docker Hub").optional(),
         ghcrCredentialArn: credentialArn("GitHub Container Registry").optional(),
         untaggedExpiryDays: int(1, 365).default(7).describe("Cached images without a tag expire after this many days."),
+        manageRegistryScanning: bool()
+            .default(false)
+            .describe("Set the registry's scanning configuration (basic scan on push of the cached repositories). Off by default: it replaces the account's whole scanning configuration in the region (it can turn ENHANCED into BASIC, and two environments in one account overwrite each other), and the provider cannot read the current one to merge with it."),
     })
     .prefault({})
     .describe("ECR pull-through cache of the upstream registries (private environments): every image of the platform is pulled through the account's ECR.");
@@ -65,7 +68,7 @@ export interface ImagesInput {
 export const imageCacheOn = (cache: Pick<ImageCacheConfig, "enabled">, egress: string): boolean => cache.enabled ?? egress === "none";
 
 /** The upstreams the cache serves: those of the platform's charts, and the config's extra ones. */
-export const cachedUpstreams = (cache: Pick<ImageCacheConfig, "extraUpstreams">): Upstream[] =>
+export const cachedUpstreams = (cache: Pick<ImageCacheConfig, "extraUpstreams">): UpstreamRegistry[] =>
     UPSTREAM_NAMES.filter((u) => CHART_UPSTREAMS.includes(u) || cache.extraUpstreams.includes(u));
 
 /** The cache's rules need a credential for each upstream that requires one; the prefix fits ECR's limit. */
@@ -103,6 +106,26 @@ export function applicationImageProblems(c: ImagesInput, egress: string | undefi
             message: `"${app.image}" is not in the account's ECR in ${c.region}: without internet egress images come from <account>.dkr.ecr.${c.region}.amazonaws.com/... (push it there, or pull it through the cache: <account>.dkr.ecr.${c.region}.amazonaws.com/<cache prefix>/<upstream>/...)`,
         }];
     });
+}
+
+/** ECR images of applications, and the cache's credentials, in another account than `platform:accountId`: the nodes could not read them. */
+export function foreignAccountProblems(c: ImagesInput & { accountId?: string }): Problem[] {
+    const { accountId } = c;
+    if (!accountId) return [];
+    const images = (c.applications ?? []).flatMap((app, i): Problem[] => {
+        const location = ecrImageLocation(app.image);
+        return location && location.accountId !== accountId
+            ? [{ path: ["applications", i, "image"], message: `"${app.image}" is in the ECR of account ${location.accountId}, not of this environment's account ${accountId} (platform:accountId)` }]
+            : [];
+    });
+    const credentials = Object.values(CREDENTIAL_KEYS).flatMap((key): Problem[] => {
+        const arn = c.imageCache?.[key];
+        const owner = arn?.split(":")[4];
+        return arn && owner !== accountId
+            ? [{ path: ["imageCache", key], message: `"${arn}" is a secret of account ${owner}, not of this environment's account ${accountId} (platform:accountId): ECR reads the credentials of its own account` }]
+            : [];
+    });
+    return [...images, ...credentials];
 }
 
 /** Application images in another account's ECR than the environment's (checked against the cluster layer's cache registry). */

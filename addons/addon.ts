@@ -1,5 +1,6 @@
-// What every add-on of the layer gets, and the order between add-ons. An add-on is a function
-// that installs it (a HelmRelease, with whatever AWS resources it needs) from the layer's context.
+// What an add-on of the layer is: its declaration (lib/addons/<add-on>.ts) and a function that
+// installs it (a HelmRelease, with whatever AWS resources it needs) from the layer's context, the
+// AddonContext every add-on gets.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AddonDeclaration } from "../lib/addons";
@@ -18,6 +19,8 @@ export interface AddonContext {
     provider: k8s.Provider;
     /** Where charts and images come from (chart mirror, image cache). */
     sources: Sources;
+    /** The access-log bucket (load balancers, S3 server access logs), once it accepts logs. */
+    accessLogBucket: pulumi.Output<string>;
     tags: Record<string, string>;
 }
 

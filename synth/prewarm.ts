@@ -62,16 +62,19 @@ export function prewarmOf(plan: Plan, config: PlatformConfig): Prewarm {
  * A shell script that pre-warms the cache: render each release with its values (the images
  * point at the cache already), pull every image it names, then the applications' images. Run it
  * where the account's ECR is reachable (a machine in the VPC or peered to it), after the cluster
- * layer and before the add-ons layer.
+ * layer and before the add-ons layer. It is portable: the values files are read from the script's
+ * own directory, wherever that is copied to.
  */
-export function prewarmScript(p: Prewarm, region: string, valuesDir: string): string {
+export function prewarmScript(p: Prewarm, region: string): string {
     const lines = [
         "#!/usr/bin/env bash",
         "set -euo pipefail",
+        `# Pre-warms ${p.registry} (the image cache of account ${p.registry.split(".")[0]}); the values files sit beside this script.`,
+        'here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
         `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ${p.registry}`,
         ...p.releases.map((r) => {
             const chart = r.repo ? `${r.chart} --repo ${r.repo}` : r.chart;
-            return `helm template ${r.release} ${chart} --version ${r.version} --namespace ${r.namespace} --values ${valuesDir}/${r.release}.values.json \\\n  | grep -oE 'image: *"?${p.registry.replace(/\./g, "\\.")}/[^" ]+' | sed -E 's/image: *"?//' | sort -u | xargs -r -n1 docker pull`;
+            return `helm template ${r.release} ${chart} --version ${r.version} --namespace ${r.namespace} --values "$here/${r.release}.values.json" \\\n  | grep -oE 'image: *"?${p.registry.replace(/\./g, "\\.")}/[^" ]+' | sed -E 's/image: *"?//' | sort -u | xargs -r -n1 docker pull`;
         }),
         ...p.applications.map((image) => `docker pull ${image}`),
     ];
