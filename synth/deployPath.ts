@@ -10,6 +10,7 @@ import * as semver from "semver";
 import * as YAML from "yaml";
 import { contains } from "../lib/cidr";
 import { LAYER_DIRS, REPO_ROOT } from "../lib/layers";
+import { privateApiUsers } from "../plays/bringUp";
 import { computeOf, covers, ingressRules } from "../plays/reachability";
 import { PlanView, type ViewResource } from "../plays/view";
 import type { Plan } from "./plan";
@@ -217,14 +218,6 @@ function safeContains(outer: string, inner: string): boolean {
     }
 }
 
-/** What talks to the Kubernetes API from the deploy machine: the Kubernetes provider's resources, and pulumi-eks's health poll of a public endpoint. */
-function apiUsers(view: PlanView): ViewResource[] {
-    return view.resources.filter((r) =>
-        (r.custom && r.type.startsWith("kubernetes:"))
-        // createCluster (cluster.ts) polls /healthz from the deploy machine only with the public endpoint on.
-        || (r.type === "eks:index:Cluster" && r.inputs.endpointPublicAccess === true));
-}
-
 function kubernetesApi(view: PlanView, order: string[]): KubernetesApi | undefined {
     const c = computeOf(view);
     if (!c.cluster) return undefined;
@@ -251,7 +244,7 @@ function kubernetesApi(view: PlanView, order: string[]): KubernetesApi | undefin
         return { cidr, via };
     });
 
-    const users = apiUsers(view);
+    const users = privateApiUsers(view);
     const layers = sorted(users.map((u) => u.layer), order).map((layer) => ({ layer, resources: users.filter((u) => u.layer === layer).length }));
     const inside = [
         c.vpcCidr ? `inside the environment's VPC (${c.vpcCidr})` : "inside the environment's VPC",
