@@ -8,10 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
 import * as YAML from "yaml";
-import { contains } from "../lib/cidr";
 import { LAYER_DIRS, REPO_ROOT } from "../lib/layers";
 import { privateApiUsers } from "../plays/bringUp";
-import { computeOf, covers, ingressRules } from "../plays/reachability";
+import { computeOf, covers, ingressRules, safeContains } from "../plays/reachability";
 import { PlanView, type ViewResource } from "../plays/view";
 import type { Plan } from "./plan";
 import { PULUMI_EKS, PULUMI_EKS_RUNTIME, PULUMI_EKS_VERSION } from "./remoteComponents";
@@ -209,14 +208,6 @@ export function awsServiceOf(token: string): ServiceKey | undefined {
 const HTTPS = 443;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 const sorted = (xs: Iterable<string>, order: string[]): string[] => [...new Set(xs)].sort((a, b) => order.indexOf(a) - order.indexOf(b) || a.localeCompare(b));
-
-function safeContains(outer: string, inner: string): boolean {
-    try {
-        return contains(outer, inner);
-    } catch {
-        return false;
-    }
-}
 
 function kubernetesApi(view: PlanView, order: string[]): KubernetesApi | undefined {
     const c = computeOf(view);
