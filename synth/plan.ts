@@ -31,6 +31,8 @@ export interface LayerPlan {
     stack: string;
     outputs: Record<string, unknown>;
     resources: PlannedResource[];
+    /** The data sources the layer called (type tokens, e.g. `aws:index/getCallerIdentity:getCallerIdentity`). */
+    calls?: string[];
 }
 
 export interface Plan {
@@ -42,5 +44,7 @@ export interface Plan {
     accountId: string;
     /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress): the policy report shows them. */
     exceptions?: Record<string, string>;
+    /** `platform:serviceLinkedRoles`: the only service-linked roles a policy may name (policy rule principals-exist). */
+    serviceLinkedRoles?: string[];
     layers: LayerPlan[];
 }

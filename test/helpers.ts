@@ -73,6 +73,26 @@ export function synthEnv(env: string, mode: SynthMode = "layered"): Promise<Plan
     return synthEnvResult(env, mode).then((r) => r.plan);
 }
 
+/**
+ * prod as it was before calico-overlay refused managed node groups: in vpc-cni mode, with the `fixed`
+ * managed node group (labelled `platform.acme.io/capacity: fixed`), for the checks of what a node group
+ * carries and needs. calico-overlay prod has none: Karpenter launches every node, after Calico.
+ */
+export function prodWithNodeGroupConfig(): PlatformConfig {
+    const prod = envConfig("prod");
+    const { nodeGroups } = configWith({
+        "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.xlarge"], labels: { "platform.acme.io/capacity": "fixed" } }],
+    });
+    return { ...prod, podNetwork: { ...prod.podNetwork, mode: "vpc-cni" }, nodeGroups };
+}
+
+/** The layered plan of prodWithNodeGroupConfig(), synthesized once per test run (read-only). */
+export function synthProdWithNodeGroup(): Promise<Plan> {
+    const key = "prod+nodeGroup";
+    if (!results.has(key)) results.set(key, synthesize(prodWithNodeGroupConfig()));
+    return (results.get(key) as Promise<SynthResult>).then((r) => r.plan);
+}
+
 export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {
     const layer = plan.layers.find((l) => l.name === layerName);
     return layer ?? assert.fail(`the plan has no ${layerName} layer (it has ${plan.layers.map((l) => l.name).join(", ")})`);
