@@ -1,9 +1,10 @@
 // Cross-field rules of the environment config. Each rule reads only keys that passed the schema,
 // so one run reports every problem at once.
 import * as cidr from "../cidr";
-import type { z } from "zod";
-import { defaultEgress, type configSchema } from "./schema";
-import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
+import { defaultEgress } from "./schema";
+import { unique, type PartialConfig, type Rule, type RuleContext } from "./rule";
+import { knownTeams, oneEntryPerRole, teamEgressRoutable, teamNodePools } from "./teamRules";
+import { architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
 import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
@@ -11,19 +12,7 @@ import { applicationImageProblems, foreignAccountProblems, imageCacheProblems } 
 import { GUARD_RULES } from "./guards";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
 
-type Parsed = z.output<typeof configSchema>;
-export type PartialConfig = Partial<Parsed>;
-
-export type { Problem };
-
-export interface RuleContext {
-    /** Support windows are judged on this day. */
-    today: Date;
-    /** The stack (environment) name, when known. */
-    env?: string;
-}
-
-type Rule = (c: PartialConfig, ctx: RuleContext) => Problem[];
+export type { PartialConfig, Problem, RuleContext };
 
 const SERVICE_CIDR_PARENTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -211,11 +200,6 @@ const nodeGroupSizes: Rule = ({ nodeGroups }) =>
             : [{ path: ["nodeGroups", i], message: `sizes must satisfy minSize (${g.minSize}) <= desiredSize (${g.desiredSize}) <= maxSize (${g.maxSize})` }],
     );
 
-const unique = <T>(items: T[] | undefined, key: (t: T) => string, path: (i: number) => (string | number)[], what: string): Problem[] => {
-    const keys = (items ?? []).map(key);
-    return keys.flatMap((k, i) => (keys.indexOf(k) !== i ? [{ path: path(i), message: `"${k}" is used by another ${what}` }] : []));
-};
-
 const uniqueNames: Rule = ({ peerings, nodeGroups, fargateProfiles, access, karpenter }) => [
     ...unique(peerings, (p) => p.name, (i) => ["peerings", i, "name"], "peering"),
     ...unique(nodeGroups, (g) => g.name, (i) => ["nodeGroups", i, "name"], "node group"),
@@ -269,66 +253,6 @@ const nodePoolRequirements: Rule = ({ karpenter }) =>
         }
         return problems;
     });
-
-/** A config path as the problems print it: `access.teams[0].roleArn`. */
-const keyOf = (path: (string | number)[]): string => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
-
-/** EKS keeps one access entry per IAM principal: a role appears once in `platform:access`. */
-const oneEntryPerRole: Rule = ({ access }) => {
-    if (!access) return [];
-    const roles: { arn: string; path: (string | number)[] }[] = [
-        ...access.admins.map((arn, i) => ({ arn, path: ["access", "admins", i] })),
-        ...access.readOnly.map((arn, i) => ({ arn, path: ["access", "readOnly", i] })),
-        ...access.teams.flatMap((t, i) => [{ arn: t.roleArn, path: ["access", "teams", i, "roleArn"] }, ...t.readOnly.map((arn, j) => ({ arn, path: ["access", "teams", i, "readOnly", j] }))]),
-    ];
-    return roles.flatMap(({ arn, path }, i) => {
-        const first = roles.findIndex((r) => r.arn === arn);
-        return first < i ? [{ path, message: `"${arn}" is already platform:${keyOf(roles[first].path)}: EKS keeps one access entry per role, so give it one place` }] : [];
-    });
-};
-
-/** `platform:teams` sets guard rails for teams of `platform:access.teams` only, once each. */
-const knownTeams: Rule = ({ teams, access }) => {
-    if (!teams || !access) return [];
-    const known = access.teams.map((t) => t.name);
-    return [
-        ...teams.flatMap((t, i) =>
-            known.includes(t.name)
-                ? []
-                : [{ path: ["teams", i, "name"], message: `"${t.name}" is not a team of platform:access.teams (${known.join(", ") || "none"})` }]),
-        ...unique(teams, (t) => t.name, (i) => ["teams", i, "name"], "entry of platform:teams"),
-    ];
-};
-
-/** A team's dedicated pool is named after the team: a real instance type, and no clash with a pool of platform:karpenter. */
-const teamNodePools: Rule = ({ teams, karpenter }) =>
-    (teams ?? []).flatMap((t, i): Problem[] => {
-        if (!t.nodePool) return [];
-        const problems: Problem[] = [];
-        if (!INSTANCE_TYPES.has(t.nodePool.instanceType)) {
-            problems.push({ path: ["teams", i, "nodePool", "instanceType"], message: `"${t.nodePool.instanceType}" is not an EC2 instance type such as "m6a.2xlarge"` });
-        }
-        if (karpenter?.nodePools.some((p) => p.name === t.name)) {
-            problems.push({ path: ["teams", i, "nodePool"], message: `the team's pool would be named "${t.name}", which platform:karpenter.nodePools already uses` });
-        }
-        return problems;
-    });
-
-/**
- * A team's egress CIDRs have a route: inside the VPC, a peered VPC or the VPN, or anywhere when
- * the environment has internet egress. A network policy opening a path with no route opens nothing.
- */
-const teamEgressRoutable: Rule = ({ teams, tier, egress, vpcCidr, peerings, endpoint }) => {
-    if (!teams || !tier || !vpcCidr) return [];
-    if ((egress ?? defaultEgress(tier)) !== "none") return [];
-    const routed = [vpcCidr, ...(peerings ?? []).map((p) => p.peerCidr), ...(endpoint?.vpnCidrs ?? [])];
-    return teams.flatMap((t, i) =>
-        t.network.egressCidrs.flatMap((range, j): Problem[] =>
-            routed.some((r) => cidr.contains(r, range))
-                ? []
-                : [{ path: ["teams", i, "network", "egressCidrs", j], message: `${range} has no route: the environment has no internet egress (platform:egress none), and it is not inside the VPC (${vpcCidr}), a peered VPC or the VPN (${routed.slice(1).join(", ") || "none"})` }]),
-    );
-};
 
 /** A private environment's image cache and application images (lib/config/registries.ts). */
 const imageSources: Rule = (c, { env }) => {
