@@ -119,7 +119,6 @@ export class Calico extends pulumi.ComponentResource {
             values: () => ({}),
             sources: ctx.sources,
             provider: ctx.provider,
-            tags: ctx.tags,
         }, { parent: this, dependsOn: dependenciesOf(opts) });
         // The chart's Installation and APIServer are custom resources of those CRDs.
         this.release = new HelmRelease(`${name}-calico`, {
@@ -130,7 +129,6 @@ export class Calico extends pulumi.ComponentResource {
             overrides: c.addons.calico.values,
             sources: ctx.sources,
             provider: ctx.provider,
-            tags: ctx.tags,
         }, { parent: this, dependsOn: [...dependenciesOf(opts), this.crds] });
         this.registerOutputs({});
     }

@@ -270,6 +270,12 @@ export type PlatformConfig = Omit<Parsed, "egress" | "vpcEndpoints" | "upgradePo
     vpcEndpoints: { interface: boolean; extra: string[] };
     /** The stack (environment) name: `dev`, `prod`, ... */
     env: string;
+    /**
+     * The environment file's other settings of the AWS provider (`aws:<key>` besides region and
+     * allowedAccountIds), as written: every layer's explicit provider takes them (lib/awsProvider.ts),
+     * as the default provider would have read them.
+     */
+    awsSettings?: Record<string, unknown>;
 };
 
 export type EgressMode = PlatformConfig["egress"];

@@ -8,7 +8,8 @@ import { NODE_RULES } from "./nodes";
 import { IAM_EFFECT_RULES } from "./iamEffect";
 import { PRODUCTION_RULES } from "./production";
 import { PLATFORM_DATA_RULES } from "./platformData";
+import { TAG_RULES } from "./tags";
 
 export const RULES: readonly Rule[] = [
-    ...CLUSTER_RULES, ...PRODUCTION_RULES, ...NODE_RULES, ...IAM_RULES, ...IAM_EFFECT_RULES, ...KUBERNETES_RULES, ...DATA_SAFETY_RULES, ...PLATFORM_DATA_RULES,
+    ...CLUSTER_RULES, ...PRODUCTION_RULES, ...NODE_RULES, ...IAM_RULES, ...IAM_EFFECT_RULES, ...KUBERNETES_RULES, ...DATA_SAFETY_RULES, ...PLATFORM_DATA_RULES, ...TAG_RULES,
 ];
