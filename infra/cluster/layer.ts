@@ -68,6 +68,11 @@ export const layer = defineLayer({
             k8sProvider,
         }, { dependsOn: [cluster], providers });
 
+        const eksAddons = new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready }, { dependsOn: [cluster], providers });
+
+        // Nodes come up Ready only with their network plugin: node groups wait for it (the config
+        // refuses node groups in calico-overlay mode, where Calico comes with the add-ons layer;
+        // plays/bringUp.ts checks the order in the plan).
         const nodeGroups = c.nodeGroups.map((spec) => new ManagedNodeGroup(`${name}-${spec.name}`, {
             cluster,
             clusterName: name,
@@ -77,7 +82,7 @@ export const layer = defineLayer({
             kmsKeyArn: controlPlane.kmsKeyArn,
             podNetworkMode: c.podNetwork.mode,
             instanceTags: tags,
-        }, { providers }));
+        }, { dependsOn: eksAddons.nodeNetwork, providers }));
 
         // Without internet egress every image is pulled through the account's ECR: the cache, and
         // the right to fill it for every role that pulls (Fargate, the node groups; Karpenter's nodes in the add-ons layer).
@@ -98,8 +103,6 @@ export const layer = defineLayer({
                 }, { parent: imageCache });
             }
         }
-
-        new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready }, { dependsOn: [cluster], providers });
 
         const identities: Identity[] = [
             ...configIdentities(c.access),

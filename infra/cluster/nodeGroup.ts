@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsProviders } from "../../lib/awsProvider";
 import * as YAML from "yaml";
 import type { PlatformConfig, PodNetworkMode } from "../../lib/config/schema";
+import { dependenciesOf } from "../../lib/dependencies";
 import { nodeRolePolicies, roleWithPolicies, serviceTrust } from "../../lib/iam";
 
 export type NodeGroupSpec = PlatformConfig["nodeGroups"][number];
@@ -107,7 +108,8 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
             labels: spec.labels,
             taints: spec.taints,
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-        }, { parent: this, providers: awsProviders(this) });
+        // Children do not inherit the component's dependsOn: the group itself waits for the nodes' network.
+        }, { parent: this, dependsOn: dependenciesOf(opts), providers: awsProviders(this) });
 
         this.roleArn = role.arn;
         this.launchTemplateId = launchTemplate.id;
