@@ -26,14 +26,19 @@ export function defaultTagsOf(c: PlatformConfig, layer: LayerName): Record<strin
 export const defaultProviderTags = (c: PlatformConfig): Record<string, string> =>
     (c.awsSettings?.defaultTags as { tags?: Record<string, string> } | undefined)?.tags ?? {};
 
-/** The layer's AWS provider. */
-export function layerAwsProvider(c: PlatformConfig, layer: LayerName, opts?: pulumi.CustomResourceOptions): aws.Provider {
-    return new aws.Provider(awsProviderName(layer), {
+/** The settings of the layer's AWS provider (another region's provider takes them too, with its region). */
+export function awsProviderArgs(c: PlatformConfig, layer: LayerName): aws.ProviderArgs {
+    return {
         ...(c.awsSettings as aws.ProviderArgs | undefined),
         region: c.region as aws.Region,
         ...(c.allowedAccountIds ? { allowedAccountIds: c.allowedAccountIds } : {}),
         defaultTags: { tags: defaultTagsOf(c, layer) },
-    }, opts);
+    };
+}
+
+/** The layer's AWS provider. */
+export function layerAwsProvider(c: PlatformConfig, layer: LayerName, opts?: pulumi.CustomResourceOptions): aws.Provider {
+    return new aws.Provider(awsProviderName(layer), awsProviderArgs(c, layer), opts);
 }
 
 /**

@@ -117,6 +117,8 @@ export interface PeeringArgs {
     vpcCidr: string;
     /** The peer's route tables that get the route back (same account only). */
     peerRouteTableIds: string[];
+    /** The layer's AWS provider settings, for the provider of the peer's region. */
+    providerArgs: aws.ProviderArgs;
 }
 
 /**
@@ -147,7 +149,8 @@ export class Peering extends pulumi.ComponentResource {
         });
         if (args.peerRouteTableIds.length > 0) {
             if (args.peerOwnerId !== undefined) throw new Error(`${name}: routes in another account's route tables are its owner's to add`);
-            const peerRegion = args.peerRegion && new aws.Provider(`${name}-peer-region`, { region: args.peerRegion as aws.Region }, { parent: this });
+            // The layer's provider settings (account, common tags), in the peer's region.
+            const peerRegion = args.peerRegion && new aws.Provider(`${name}-peer-region`, { ...args.providerArgs, region: args.peerRegion as aws.Region }, { parent: this });
             // Another region: the peer side accepts there (same account, so the platform can).
             const accepted = peerRegion
                 ? [new aws.ec2.VpcPeeringConnectionAccepter(name, { vpcPeeringConnectionId: connection.id, autoAccept: true, tags: { Name: name } }, { parent: this, provider: peerRegion })]

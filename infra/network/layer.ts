@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "../../lib/cidr";
 import { REQUIRED_INTERFACE_ENDPOINTS, type PlatformConfig } from "../../lib/config/schema";
-import { layerAwsProvider } from "../../lib/awsProvider";
+import { awsProviderArgs, layerAwsProvider } from "../../lib/awsProvider";
 import { defineLayer } from "../../lib/layer";
 import { clusterName, subnetTags } from "../../lib/naming";
 import { FlowLogs, Peering, VpcEndpoints, VpnRoutes } from "./components";
@@ -65,6 +65,7 @@ export const layer = defineLayer({
             routeTableIds: privateRouteTableIds,
             vpcCidr: c.vpcCidr,
             peerRouteTableIds: p.peerRouteTableIds,
+            providerArgs: awsProviderArgs(c, "network"),
         }, opts));
 
         if (c.endpoint.vpnGateway && c.endpoint.vpnCidrs.length > 0) {
