@@ -2,7 +2,9 @@
 // the plan's dependency graph (a later layer counts as after every earlier one; within a stack only
 // the graph orders anything).
 // - EC2 capacity (node groups, Karpenter node pools) comes after the network plugin: a node without
-//   one stays NotReady, and EKS fails a managed node group whose nodes do (NodeCreationFailure).
+//   one stays NotReady, and EKS fails a managed node group whose nodes do (NodeCreationFailure). A
+//   plugin that capacity waits for lands on NotReady nodes: its release does not wait for its pods,
+//   and its operator tolerates the not-ready taint.
 // - A custom resource comes after the release or object that installs its CRD: the API server
 //   refuses an object of a kind it does not know yet (Helm: "no matches for kind").
 // - An object that a fail-closed admission webhook intercepts comes after the webhook's workload,
@@ -10,25 +12,18 @@
 //   AWS load balancer controller's Service mutator intercepts every Service create).
 // `privateApiUsers` lists what needs the Kubernetes API from the deploy machine (the deploy path).
 import { play, readableUrn, type PlayProblem } from "./play";
+import { tolerates, type Taint, type Toleration } from "./scheduling/match";
 import type { PlanView, ViewResource } from "./view";
+import { at } from "./bringUpValues";
+import { BUILT_IN_GROUPS, CHART_CRDS, CHART_WEBHOOKS, CHARTS_WITHOUT_SERVICE, groupOf, renderedGroups, type Creates } from "./chartEffects";
 
-type Values = Record<string, unknown>;
+export { CHART_CRDS, CHART_WEBHOOKS, groupOf, renderedGroups, type Webhook } from "./chartEffects";
 
 /** The chart's name, whether given by name or as an OCI reference (`oci://<registry>/<path>/<chart>`). */
 export const chartNameOf = (chart: string): string => chart.split("/").pop() ?? chart;
 
 /** The plan's Helm releases, with the chart's name. */
 const releasesOf = (view: PlanView) => view.releases().map((r) => ({ ...r, chart: chartNameOf(r.chart) }));
-
-/** A value at a dotted path, or undefined. */
-function at(value: unknown, path: string): unknown {
-    let cur = value;
-    for (const key of path.split(".")) {
-        if (cur === null || typeof cur !== "object") return undefined;
-        cur = (cur as Values)[key];
-    }
-    return cur;
-}
 
 /** What launches EC2 nodes. */
 export const CAPACITY_TYPES = [
@@ -39,6 +34,12 @@ export const CAPACITY_TYPES = [
     "aws:autoscaling/group:Group",
     "kubernetes:karpenter.sh/v1:NodePool",
 ] as const;
+
+/** What happens to capacity whose nodes stay NotReady. */
+const notReadyConsequence = (capacity: ViewResource): string =>
+    capacity.type === "kubernetes:karpenter.sh/v1:NodePool"
+        ? "the pods Karpenter launched them for stay Pending"
+        : "EKS fails a managed node group then: NodeCreationFailure";
 
 /** A resource that installs a pod network plugin, and which plugin. */
 export interface NetworkPlugin { resource: ViewResource; plugin: string }
@@ -62,87 +63,52 @@ export function networkPlugins(view: PlanView): NetworkPlugin[] {
     return [...addons, ...bootstrapped];
 }
 
-/** API groups the Kubernetes API server serves itself: their kinds need no CRD. */
-const BUILT_IN_GROUPS = new Set([
-    "", "core", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io", "storage.k8s.io",
-    "scheduling.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "coordination.k8s.io",
-    "node.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "flowcontrol.apiserver.k8s.io", "events.k8s.io", "resource.k8s.io",
-    "authentication.k8s.io", "authorization.k8s.io",
-]);
-
-export const groupOf = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
+/** What the node lifecycle controller puts on a node until its network plugin runs there. */
+export const NOT_READY_TAINT: Taint = { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" };
 
 /**
- * The API groups a chart installs CRDs for, given its values (from each chart's files at the pinned
- * version: `crds/` Helm applies first, or CRD templates). Charts not listed install none.
+ * Where a network plugin chart's own workload (the one that installs the plugin on each node) takes
+ * its tolerations, and what it tolerates when they are not set (the chart's defaults at the pinned version).
  */
-export const CHART_CRDS: Record<string, (values: Values, skipCrds: boolean) => string[]> = {
-    "karpenter-crd": () => ["karpenter.sh", "karpenter.k8s.aws"],
-    // The karpenter chart ships the same CRDs in crds/ (skipped when karpenter-crd owns them).
-    karpenter: (_, skip) => (skip ? [] : ["karpenter.sh", "karpenter.k8s.aws"]),
-    // From v3.32 the tigera-operator chart no longer ships CRDs (charts/tigera-operator/README.md at v3.32.1).
-    "crd.projectcalico.org.v1": () => ["crd.projectcalico.org", "operator.tigera.io"],
-    "kube-prometheus-stack": (v, skip) => (skip || at(v, "crds.enabled") === false ? [] : ["monitoring.coreos.com"]),
-    "secrets-store-csi-driver": (_, skip) => (skip ? [] : ["secrets-store.csi.x-k8s.io"]),
+const PLUGIN_OPERATOR: Record<string, { path: string; defaults: Toleration[] }> = {
+    // tigera-operator values.yaml at v3.32.1: the operator pod tolerates every NoSchedule and NoExecute taint.
+    "tigera-operator": { path: "tolerations", defaults: [{ operator: "Exists", effect: "NoExecute" }, { operator: "Exists", effect: "NoSchedule" }] },
 };
 
-/** Every `<key>: { enabled: true }` anywhere in a release's values (subcharts included). */
-function enabledKeys(values: unknown, into = new Set<string>()): Set<string> {
-    if (!values || typeof values !== "object") return into;
-    for (const [key, v] of Object.entries(values)) {
-        if (v && typeof v === "object" && !Array.isArray(v)) {
-            if ((v as Values).enabled === true) into.add(key);
-            enabledKeys(v, into);
+/**
+ * A network plugin installed by a release that EC2 capacity waits for comes up on nodes that are
+ * NotReady (tainted node.kubernetes.io/not-ready) until it runs there: the release cannot wait for its
+ * pods (the nodes are created only after it, so Helm would time out and an atomic release roll back),
+ * and its operator must tolerate the not-ready taint.
+ */
+export function pluginBootstrapProblems(view: PlanView, plugins: NetworkPlugin[]): { urn: string; message: string }[] {
+    return releasesOf(view).flatMap((release) => {
+        if (!plugins.some((p) => p.resource.urn === release.resource.urn)) return [];
+        const capacity = view.ofType(...CAPACITY_TYPES).filter((c) => view.after(c, release.resource));
+        if (!capacity.length) return [];
+        const nodes = `${name(capacity[0])}${capacity.length > 1 ? ` and ${capacity.length - 1} more` : ""}`;
+        const problems: { urn: string; message: string }[] = [];
+        if (release.resource.inputs.skipAwait !== true) {
+            problems.push({
+                urn: release.resource.urn,
+                message:
+                    `the ${release.chart} release waits for its pods, but the nodes they run on (${nodes}) are created only after it: ` +
+                    "Helm would time out waiting (and an atomic release roll back). Apply it without waiting for readiness (skipAwait)",
+            });
         }
-    }
-    return into;
+        const operator = PLUGIN_OPERATOR[release.chart];
+        const tolerations = operator && ((at(release.values, operator.path) as Toleration[] | undefined) ?? operator.defaults);
+        if (tolerations && !tolerations.some((t) => tolerates(t, NOT_READY_TAINT))) {
+            problems.push({
+                urn: release.resource.urn,
+                message:
+                    `the ${release.chart} release's operator (values ${operator.path}) does not tolerate ${NOT_READY_TAINT.key}:${NOT_READY_TAINT.effect}, ` +
+                    `which every node (${nodes}) carries until the plugin runs there: it would never be scheduled, and no node would become Ready`,
+            });
+        }
+        return problems;
+    });
 }
-
-/**
- * The custom-resource groups a release renders from its values: the tigera-operator chart's
- * Installation, APIServer, Goldmane and Whisker (operator.tigera.io), and any chart's
- * ServiceMonitor, PodMonitor or PrometheusRule (`serviceMonitor.enabled` and friends).
- */
-export function renderedGroups(chart: string, values: Values): string[] {
-    const groups = new Set<string>();
-    if (chart === "tigera-operator") {
-        if (at(values, "installation.enabled") !== false) groups.add("operator.tigera.io");
-        for (const key of ["apiServer", "goldmane", "whisker"]) if (at(values, `${key}.enabled`) === true) groups.add("operator.tigera.io");
-        if (at(values, "defaultFelixConfiguration.enabled") === true) groups.add("crd.projectcalico.org");
-    }
-    const enabled = enabledKeys(values);
-    if (["serviceMonitor", "podMonitor", "prometheusRule"].some((k) => enabled.has(k))) groups.add("monitoring.coreos.com");
-    return [...groups];
-}
-
-/** What a resource creates in the cluster, as (group, kind) pairs. */
-interface Creates { group: string; kind: string }
-
-/** Charts that render no Service (CRD-only charts; the tigera-operator chart deploys only the operator). */
-const CHARTS_WITHOUT_SERVICE = new Set(["karpenter-crd", "crd.projectcalico.org.v1", "tigera-operator"]);
-
-/** A fail-closed admission webhook a chart installs, and what it intercepts on create. */
-export interface Webhook { name: string; intercepts: (o: Creates) => boolean }
-
-/**
- * Fail-closed (failurePolicy Fail) webhooks of the charts the platform installs, from each chart's
- * values at the pinned version.
- */
-export const CHART_WEBHOOKS: Record<string, (values: Values) => Webhook[]> = {
-    "aws-load-balancer-controller": (v) => [
-        ...(at(v, "enableServiceMutatorWebhook") !== false && at(v, "serviceMutatorWebhookConfig.failurePolicy") !== "Ignore"
-            ? [{ name: "the Service mutating webhook (mservice.elbv2.k8s.aws)", intercepts: (o: Creates) => o.group === "" && o.kind === "Service" }]
-            : []),
-        ...(at(v, "webhookConfig.disableIngressValidation") !== true && at(v, "webhookConfig.ingressValdationFailurePolicy") !== "Ignore"
-            ? [{ name: "the Ingress validating webhook (vingress.elbv2.k8s.aws)", intercepts: (o: Creates) => o.group === "networking.k8s.io" && o.kind === "Ingress" }]
-            : []),
-        { name: "the TargetGroupBinding webhooks", intercepts: (o: Creates) => o.group === "elbv2.k8s.aws" },
-    ],
-    "ingress-nginx": (v) =>
-        at(v, "controller.admissionWebhooks.enabled") !== false && at(v, "controller.admissionWebhooks.failurePolicy") !== "Ignore"
-            ? [{ name: "the Ingress validating webhook (validate.nginx.ingress.kubernetes.io)", intercepts: (o: Creates) => o.group === "networking.k8s.io" && o.kind === "Ingress" }]
-            : [],
-};
 
 /** What each Helm release and each declared object creates. */
 function creations(view: PlanView): { resource: ViewResource; creates: Creates[]; what: string }[] {
@@ -188,12 +154,13 @@ export const bringUp = play(
             problems.push(problem(
                 plugins.length
                     ? `launches EC2 nodes without waiting for ${plugins.map((p) => `${p.plugin} (${name(p.resource)})`).join(" or ")}: ` +
-                    "its nodes would come up without a network plugin and stay NotReady (EKS fails a managed node group then: NodeCreationFailure). " +
-                    "Make it depend on the network plugin"
+                    `its nodes would come up without a network plugin and stay NotReady (${notReadyConsequence(capacity)}). Make it depend on the network plugin`
                     : "launches EC2 nodes, but nothing in the plan installs a network plugin (the VPC CNI add-on or Calico): its nodes would stay NotReady",
                 capacity.urn,
             ));
         }
+
+        for (const p of pluginBootstrapProblems(view, plugins)) problems.push(problem(p.message, p.urn));
 
         // 2. Custom resources after their CRDs.
         const providers = [
@@ -224,7 +191,7 @@ export const bringUp = play(
                     if (resource.urn === release.resource.urn || !creates.some(webhook.intercepts)) continue;
                     if (ordered(view, resource, release.resource)) continue;
                     problems.push(problem(
-                        `${what} is created side by side with the ${release.chart} release (${name(release.resource)}), whose ${webhook.name} fails closed: ` +
+                        `${what} is created side by side with the ${release.chart} release (${name(release.resource)}), which serves ${webhook.name} (failurePolicy Fail): ` +
                         "while the webhook's pods start, the API server refuses what it intercepts. Order it after that release",
                         resource.urn,
                     ));

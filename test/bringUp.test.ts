@@ -61,7 +61,28 @@ describe("bring-up order (plays/bringUp.ts)", () => {
             cut(broken, group, (d) => d.includes("aws:eks/addon:Addon"));
             const problems = problemsOf(broken);
             assert.equal(problems.length, 1, problems.join("\n"));
-            assert.match(problems[0], /ManagedNodeGroup acme-test-fixed: launches EC2 nodes without waiting for the VPC CNI \(EKS add-on\) \(aws:eks\/addon:Addon acme-test-vpc-cni\)/);
+            // Named once: its modeled aws.eks.NodeGroup waits for what the component waits for.
+            assert.match(problems[0], /ManagedNodeGroup acme-test-fixed: launches EC2 nodes without waiting for the VPC CNI \(EKS add-on\) \(aws:eks\/addon:Addon acme-test-vpc-cni\): .*NodeCreationFailure/);
+        });
+
+        it("fails a Calico release that waits for its pods while every node waits for it (Helm would time out)", () => {
+            const plan = structuredClone(prod);
+            release(plan, "tigera-operator").inputs.skipAwait = false;
+            const problems = problemsOf(plan);
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /Release acme-prod-calico: the tigera-operator release waits for its pods, but the nodes they run on \(kubernetes:karpenter\.sh\/v1:NodePool acme-prod-karpenter-.* and \d+ more\) are created only after it/);
+        });
+
+        it("fails a Calico operator that does not tolerate the not-ready taint every node carries until Calico runs", () => {
+            const plan = structuredClone(prod);
+            const values = release(plan, "tigera-operator").inputs.values as { tolerations: { key?: string }[] };
+            values.tolerations = values.tolerations.filter((t) => t.key !== "node.kubernetes.io/not-ready");
+            const problems = problemsOf(plan);
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /Release acme-prod-calico: the tigera-operator release's operator \(values tolerations\) does not tolerate node\.kubernetes\.io\/not-ready:NoSchedule/);
+            // Without tolerations the chart's defaults (every NoSchedule taint) apply.
+            delete (values as { tolerations?: unknown }).tolerations;
+            assert.deepEqual(problemsOf(plan), []);
         });
 
         it("fails capacity when nothing installs a network plugin", () => {
@@ -101,7 +122,7 @@ describe("bring-up order (plays/bringUp.ts)", () => {
             cut(plan, metrics, () => true);
             const problems = problemsOf(plan);
             assert.ok(
-                problems.some((p) => /Release acme-prod-metrics-server: the metrics-server release is created side by side with the aws-load-balancer-controller release \(kubernetes:helm\.sh\/v3:Release acme-prod-aws-load-balancer-controller\), whose the Service mutating webhook/.test(p)),
+                problems.some((p) => /Release acme-prod-metrics-server: the metrics-server release is created side by side with the aws-load-balancer-controller release \(kubernetes:helm\.sh\/v3:Release acme-prod-aws-load-balancer-controller\), which serves the Service mutating webhook \(mservice\.elbv2\.k8s\.aws\) \(failurePolicy Fail\)/.test(p)),
                 problems.join("\n"),
             );
         });

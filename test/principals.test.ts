@@ -39,6 +39,7 @@ describe("principals a policy names exist (principals-exist)", () => {
         assert.equal(refused.ok, false);
         assert.match(refused.message, /key policy names the service-linked role AWSServiceRoleForAutoScaling, which exists only once the account has used autoscaling\.amazonaws\.com/);
         assert.match(refused.message, /platform:serviceLinkedRoles/);
+        assert.equal(refused.message.split("names the service-linked role").length, 2, "named in two statements, reported once");
     });
 
     it("judges each kind of principal", () => {
