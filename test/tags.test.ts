@@ -10,6 +10,10 @@ import type { PolicyStack } from "../policy/rule";
 import { tagsCommon } from "../policy/rules/tags";
 import { AWS_PROVIDER, isTaggable } from "../synth/awsProviders";
 import { MockEngine } from "../synth/engine";
+import type { Plan } from "../synth/plan";
+import { runPlays } from "../plays";
+import { awsProviders } from "../plays/awsProviders";
+import { formatProblem } from "../plays/play";
 import type { LayerName } from "../lib/layer";
 import { configWith, envConfig, synthEnv } from "./helpers";
 
@@ -97,5 +101,26 @@ describe("tags: the common tags come from each layer's AWS provider (defaultTags
     it("passes the environment file's other AWS provider settings to every layer's provider", () => {
         const config = configWith({ "aws:defaultTags": { tags: { Owner: "sre" } }, "aws:maxRetries": "10" });
         assert.deepEqual(config.awsSettings, { defaultTags: { tags: { Owner: "sre" } }, maxRetries: "10" });
+    });
+});
+
+describe("plays/aws-provider: every AWS resource through its layer's provider", () => {
+    const problemsOf = (plan: Plan): string[] => runPlays(plan, [awsProviders]).map(formatProblem);
+
+    it("passes dev and prod", async () => {
+        for (const env of ["dev", "prod"]) assert.deepEqual(problemsOf(await synthEnv(env)), [], env);
+    });
+
+    it("fails a resource left on the default provider, and a provider without the common tags, naming them", async () => {
+        const plan = structuredClone(await synthEnv("prod"));
+        const addons = plan.layers.find((l) => l.name === "addons")!;
+        const efs = addons.resources.find((r) => r.type === "aws:efs/fileSystem:FileSystem")!;
+        delete efs.provider;
+        const provider = plan.layers.find((l) => l.name === "network")!.resources.find((r) => r.type === AWS_PROVIDER)!;
+        provider.inputs.defaultTags = JSON.stringify({ tags: { Name: "x" } });
+        const found = problemsOf(plan);
+        assert.equal(found.length, 2, found.join("\n"));
+        assert.match(found[0], /aws-network: the AWS provider aws-network has no platform:name, platform:environment, platform:layer, platform:managed-by in defaultTags/);
+        assert.match(found[1], new RegExp(`${efs.name} \\(aws:efs/fileSystem:FileSystem\\) is created through the stack's default AWS provider, without the addons layer's provider`));
     });
 });

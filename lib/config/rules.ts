@@ -1,6 +1,6 @@
 // Cross-field rules of the environment config. Each rule reads only keys that passed the schema,
 // so one run reports every problem at once.
-import { defaultEgress } from "./schema";
+import { EC2_SPOT_SERVICE_LINKED_ROLE, defaultEgress } from "./schema";
 import { unique, type PartialConfig, type Rule, type RuleContext } from "./rule";
 import { knownTeams, oneEntryPerRole, teamEgressRoutable, teamNodePools } from "./teamRules";
 import { accessAndRoutes, endpointAccess, endpointsWithoutEgress, noOverlaps, nodeGroupsNeedTheirNetwork, overlayCapacity, serviceCidrRange, subnetPlan, zonesInRegion } from "./networkRules";
@@ -76,6 +76,25 @@ const karpenterVersion: Rule = ({ karpenter, kubernetesVersion }) => {
     return problem ? [{ path: ["karpenter", "version"], message: `${problem} (platform:kubernetesVersion is "${kubernetesVersion}")` }] : [];
 };
 
+/**
+ * A pool that may take spot capacity needs EC2 Spot's service-linked role, which a fresh account
+ * lacks and Karpenter may not create: every spot launch would fail (CreateFleet:
+ * AuthFailure.ServiceLinkedRoleCreationNotPermitted). Config says whether the account has it.
+ */
+const spotServiceLinkedRole: Rule = ({ karpenter, serviceLinkedRoles }) => {
+    if (!serviceLinkedRoles || serviceLinkedRoles.includes(EC2_SPOT_SERVICE_LINKED_ROLE)) return [];
+    return (karpenter?.nodePools ?? []).flatMap((pool, i) =>
+        pool.capacityTypes.includes("spot")
+            ? [{
+                    path: ["karpenter", "nodePools", i, "capacityTypes"],
+                    message:
+                        `takes spot capacity, which needs the service-linked role ${EC2_SPOT_SERVICE_LINKED_ROLE}: a fresh account lacks it and Karpenter may not create it, ` +
+                    "so every spot launch would fail (AuthFailure.ServiceLinkedRoleCreationNotPermitted). Create it once per account " +
+                    `(aws iam create-service-linked-role --aws-service-name spot.amazonaws.com) and list it in platform:serviceLinkedRoles, or take on-demand capacity only`,
+                }]
+            : []);
+};
+
 /** Node pools ask for instance families and sizes that exist, in the architectures they list. */
 const nodePoolRequirements: Rule = ({ karpenter }) =>
     (karpenter?.nodePools ?? []).flatMap((pool, i) => {
@@ -133,7 +152,7 @@ const applicationAddons: Rule = applicationAddonProblems;
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, nodeGroupsNeedTheirNetwork, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
+    karpenterVersion, nodePoolRequirements, spotServiceLinkedRole, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
     requiredAddons, applicationAddons, accountPinned,
     ...GUARD_RULES,
 ];
