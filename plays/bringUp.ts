@@ -3,8 +3,9 @@
 // the graph orders anything).
 // - EC2 capacity (node groups, Karpenter node pools) comes after the network plugin: a node without
 //   one stays NotReady, and EKS fails a managed node group whose nodes do (NodeCreationFailure). A
-//   plugin that capacity waits for lands on NotReady nodes: its release does not wait for its pods,
-//   and its operator tolerates the not-ready taint.
+//   plugin that capacity waits for lands on NotReady nodes: its operator tolerates the not-ready taint.
+// - What waits for its pods (Helm releases, Deployments, StatefulSets, Jobs) is not ordered before
+//   every node that could take them: the wait could only time out.
 // - A custom resource comes after the release or object that installs its CRD: the API server
 //   refuses an object of a kind it does not know yet (Helm: "no matches for kind").
 // - An object that a fail-closed admission webhook intercepts comes after the webhook's workload,
@@ -12,7 +13,9 @@
 //   AWS load balancer controller's Service mutator intercepts every Service create).
 // `privateApiUsers` lists what needs the Kubernetes API from the deploy machine (the deploy path).
 import { play, readableUrn, type PlayProblem } from "./play";
-import { tolerates, type Taint, type Toleration } from "./scheduling/match";
+import { computeOf, podsOf } from "./scheduling";
+import { placementProblem, tolerates, type Taint, type Toleration } from "./scheduling/match";
+import { fargateSelects } from "./scheduling/nodes";
 import type { PlanView, ViewResource } from "./view";
 import { at } from "./bringUpValues";
 import { BUILT_IN_GROUPS, CHART_CRDS, CHART_WEBHOOKS, CHARTS_WITHOUT_SERVICE, groupOf, renderedGroups, type Creates } from "./chartEffects";
@@ -77,9 +80,8 @@ const PLUGIN_OPERATOR: Record<string, { path: string; defaults: Toleration[] }> 
 
 /**
  * A network plugin installed by a release that EC2 capacity waits for comes up on nodes that are
- * NotReady (tainted node.kubernetes.io/not-ready) until it runs there: the release cannot wait for its
- * pods (the nodes are created only after it, so Helm would time out and an atomic release roll back),
- * and its operator must tolerate the not-ready taint.
+ * NotReady (tainted node.kubernetes.io/not-ready) until it runs there: its operator must tolerate the
+ * not-ready taint (and its release cannot wait for its pods: waitsBeforeCapacity).
  */
 export function pluginBootstrapProblems(view: PlanView, plugins: NetworkPlugin[]): { urn: string; message: string }[] {
     return releasesOf(view).flatMap((release) => {
@@ -88,14 +90,6 @@ export function pluginBootstrapProblems(view: PlanView, plugins: NetworkPlugin[]
         if (!capacity.length) return [];
         const nodes = `${name(capacity[0])}${capacity.length > 1 ? ` and ${capacity.length - 1} more` : ""}`;
         const problems: { urn: string; message: string }[] = [];
-        if (release.resource.inputs.skipAwait !== true) {
-            problems.push({
-                urn: release.resource.urn,
-                message:
-                    `the ${release.chart} release waits for its pods, but the nodes they run on (${nodes}) are created only after it: ` +
-                    "Helm would time out waiting (and an atomic release roll back). Apply it without waiting for readiness (skipAwait)",
-            });
-        }
         const operator = PLUGIN_OPERATOR[release.chart];
         const tolerations = operator && ((at(release.values, operator.path) as Toleration[] | undefined) ?? operator.defaults);
         if (tolerations && !tolerations.some((t) => tolerates(t, NOT_READY_TAINT))) {
@@ -108,6 +102,46 @@ export function pluginBootstrapProblems(view: PlanView, plugins: NetworkPlugin[]
         }
         return problems;
     });
+}
+
+/** Kinds the Kubernetes provider waits for until their pods are ready (or done), unless annotated `pulumi.com/skipAwait`. */
+const AWAITED_KINDS = new Set(["Deployment", "StatefulSet", "Job"]);
+
+/**
+ * What waits for its pods (a Helm release unless skipAwait; a Deployment, StatefulSet or Job unless
+ * `pulumi.com/skipAwait: "true"`) while every node that could take them is created only after it: the
+ * wait can only time out (and an atomic release roll back). Pods on Fargate, DaemonSets (ready with
+ * no node) and pods no compute takes (the scheduling play's finding) are left out.
+ */
+export function waitsBeforeCapacity(view: PlanView, problem: (message: string, resource?: string) => PlayProblem): PlayProblem[] {
+    const waiters = new Map<string, { resource: ViewResource; what: string; release: boolean }>();
+    for (const r of releasesOf(view)) {
+        if (r.resource.inputs.skipAwait !== true) waiters.set(r.resource.urn, { resource: r.resource, what: `the ${r.chart} release`, release: true });
+    }
+    for (const { resource, manifest } of view.manifests()) {
+        if (AWAITED_KINDS.has(manifest.kind) && manifest.metadata.annotations?.["pulumi.com/skipAwait"] !== "true") {
+            waiters.set(resource.urn, { resource, what: `${manifest.kind} ${[manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join("/")}`, release: false });
+        }
+    }
+    const compute = computeOf(view);
+    const { pods } = podsOf(view, problem);
+    const problems: PlayProblem[] = [];
+    const reported = new Set<string>();
+    for (const pod of pods) {
+        const waiter = waiters.get(pod.resource);
+        if (!waiter || reported.has(pod.resource) || pod.kind === "DaemonSet" || pod.replicas === 0) continue;
+        if (compute.fargate?.selectors.some((s) => fargateSelects(s, pod))) continue;
+        const kinds = compute.ec2.filter((k) => !placementProblem(pod, k));
+        const nodes = kinds.map((k) => view.byUrn.get(k.resource)).filter((r): r is ViewResource => r !== undefined);
+        if (!nodes.length || !nodes.every((n) => view.after(n, waiter.resource))) continue;
+        reported.add(pod.resource);
+        problems.push(problem(
+            `${waiter.what} waits for its pods to become ready (${pod.name}), but every node that can take them (${kinds.map((k) => k.name).join(", ")}) is created only after it: ` +
+            `the wait can only time out${waiter.release ? " (and the atomic release roll back)" : ""}. Apply it without waiting for readiness (skipAwait), or order that capacity before it`,
+            pod.resource,
+        ));
+    }
+    return problems;
 }
 
 /** What each Helm release and each declared object creates. */
@@ -161,6 +195,7 @@ export const bringUp = play(
         }
 
         for (const p of pluginBootstrapProblems(view, plugins)) problems.push(problem(p.message, p.urn));
+        problems.push(...waitsBeforeCapacity(view, problem));
 
         // 2. Custom resources after their CRDs.
         const providers = [

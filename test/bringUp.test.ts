@@ -70,7 +70,27 @@ describe("bring-up order (plays/bringUp.ts)", () => {
             release(plan, "tigera-operator").inputs.skipAwait = false;
             const problems = problemsOf(plan);
             assert.equal(problems.length, 1, problems.join("\n"));
-            assert.match(problems[0], /Release acme-prod-calico: the tigera-operator release waits for its pods, but the nodes they run on \(kubernetes:karpenter\.sh\/v1:NodePool acme-prod-karpenter-.* and \d+ more\) are created only after it/);
+            assert.match(problems[0], /Release acme-prod-calico: the tigera-operator release waits for its pods to become ready \(tigera-operator\/tigera-operator .*\), but every node that can take them \(NodePool addons\) is created only after it: the wait can only time out \(and the atomic release roll back\)/);
+        });
+
+        it("fails a release or a Deployment that waits for its pods while every node that takes them comes after it (dev: Calico for network policy before its pool)", () => {
+            const plan = structuredClone(dev);
+            const calico = release(plan, "tigera-operator");
+            const pool = all(plan).find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool" && r.name === "acme-dev-karpenter-addons")!;
+            // The addons pool (where the operator runs) waits for Calico, Calico no longer for Karpenter.
+            cut(plan, calico, (d) => d.includes("Karpenter"));
+            pool.dependsOn.push(calico.urn);
+            const problems = problemsOf(plan);
+            assert.ok(problems.some((p) => /Release acme-dev-calico: the tigera-operator release waits for its pods to become ready .*NodePool addons\) is created only after it/.test(p)), problems.join("\n"));
+            // prod's payments-api runs only on the payments team pool: the pool now waits for the Deployment.
+            const app = structuredClone(prod);
+            const deployment = all(app).find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "acme-prod-payments-payments-api-deployment")!;
+            all(app).find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool" && r.name === "acme-prod-payments-pool")!.dependsOn.push(deployment.urn);
+            const found = problemsOf(app);
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], /Deployment acme-prod-payments-payments-api-deployment: Deployment payments\/payments-api waits for its pods to become ready \(payments\/payments-api \(Deployment\)\), but every node that can take them \(NodePool payments\) is created only after it: the wait can only time out\. Apply it without waiting/);
+            (deployment.inputs.metadata as { annotations?: Record<string, string> }).annotations = { "pulumi.com/skipAwait": "true" };
+            assert.deepEqual(problemsOf(app), [], "told not to wait");
         });
 
         it("fails a Calico operator that does not tolerate the not-ready taint every node carries until Calico runs", () => {
