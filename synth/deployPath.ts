@@ -121,7 +121,7 @@ function plugins(view: PlanView, have: Installed, order: string[]): Plugin[] {
             source = `node_modules/@pulumi/${pkg}/package.json (pulumi.version)`;
         }
         const key = `${pkg}@${version}`;
-        const entry = found.get(key) ?? { name: pkg, version, why, source, layers: [], install: `pulumi plugin install resource ${pkg} ${version}`, count: 0 };
+        const entry = found.get(key) ?? { name: pkg, version, why, source, layers: [], install: `pulumi plugin install resource ${pkg} ${version} --exact`, count: 0 };
         entry.layers = sorted([...entry.layers, r.layer], order);
         entry.count += 1;
         found.set(key, entry);
@@ -250,7 +250,7 @@ export function deployPath(plan: Plan, have: Installed = installed()): DeployPat
     } else {
         add({ host: "api.pulumi.com", port: HTTPS, purpose: "Pulumi state backend: Pulumi Cloud, unless `pulumi login` names a self-managed one (s3://<bucket> reaches the S3 endpoints instead); no Pulumi.yaml sets backend.url", layers: allLayers });
     }
-    add({ host: "get.pulumi.com", port: HTTPS, purpose: "the Pulumi CLI downloads missing plugins (not needed once the plugins below are installed)", layers: allLayers });
+    add({ host: "get.pulumi.com", port: HTTPS, purpose: "the Pulumi CLI downloads missing plugins from here or from the plugin's GitHub releases (api.github.com, github.com); not needed once the plugins below are installed", layers: allLayers });
     const npmHosts = have.npmHosts.length ? have.npmHosts : ["registry.npmjs.org"];
     for (const host of npmHosts) {
         add({ host, port: HTTPS, purpose: `npm ci (${have.npmHosts.length ? "the lockfile's resolved URLs" : "the lockfile names no host: npm's configured registry, this one by default"}); not needed with node_modules prepared beforehand`, layers: allLayers });

@@ -27,7 +27,7 @@ export function deployPathMarkdown(d: DeployPath): string {
     out.push("", "Without internet, set `platform:charts.mirror` (an OCI registry, e.g. the account's ECR): every release then pulls `<mirror>/<chart>` ([runbook](../../docs/runbooks/private-images.md)).");
     out.push("", "## CLIs", "", table(["CLI", "version", "why", "source"], d.clis.map((c) => [c.name, c.version, c.why, c.source])));
     out.push("", "## Provider plugins", "", table(["plugin", "version", "why", "layers", "source", "install"], d.plugins.map((p) => [p.name, p.version, p.why, p.layers.join(", "), p.source, `\`${p.install}\``])));
-    out.push("", "An air-gapped deploy machine installs each before the first preview (`pulumi plugin install resource <name> <version> --file <archive>` from a downloaded archive); the engine loads only the exact version a resource asks for.");
+    out.push("", "An air-gapped deploy machine installs each before the first preview (add `--file <archive>` for a downloaded archive). `--exact`: without it the CLI accepts any installed newer version, but the engine loads only the exact version a resource asks for.");
     out.push("", "## Not needed on the deploy machine", "", ...d.notNeeded.map((n) => `- ${n}`), "");
     return out.join("\n");
 }
