@@ -69,7 +69,7 @@ describe("Grafana's data sources", () => {
             const policies = resourcesOf(plans[env], "addons", "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.includes("monitoring-pod-identity"));
             assert.equal(policies.length, 1, env);
             const statements = JSON.parse(String(policies[0].inputs.policy)).Statement as IamStatement[];
-            for (const s of statements) for (const a of [s.Action ?? []].flat()) assert.equal(unknownAction(a), undefined, `${env}: ${a}`);
+            for (const s of statements) for (const a of [s.Action ?? []].flat() as string[]) assert.equal(unknownAction(a), undefined, `${env}: ${a}`);
             for (const a of GRAFANA_DOCUMENTED_ACTIONS) assert.equal(unknownAction(a), undefined, a);
             const missing = GRAFANA_DOCUMENTED_ACTIONS.filter((a) => !statements.some((s) => allows(s, a)));
             assert.deepEqual(missing, [], `${env}: Grafana's role lacks what its CloudWatch data source calls`);
