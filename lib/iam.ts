@@ -47,13 +47,12 @@ export function attachManagedPolicies(
 /** A role an AWS service assumes (not a pod's: see lib/podIdentity.ts), with AWS managed policies attached. */
 export function roleWithPolicies(
     name: string,
-    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[]; tags: Record<string, string> },
+    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[] },
     opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
     const role = new aws.iam.Role(name, {
         description: args.description,
         assumeRolePolicy: args.assumeRolePolicy,
-        tags: args.tags,
     }, opts);
     attachManagedPolicies(name, role.name, args.managedPolicies.map(awsManagedPolicy), opts);
     return role;

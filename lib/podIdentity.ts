@@ -60,7 +60,8 @@ export interface PodAwsIdentityArgs {
      * managed add-on associates its own service account through `podIdentityAssociations`).
      */
     associate?: boolean;
-    tags: Record<string, string>;
+    /** Tags beyond the provider's default tags (e.g. the application and team), on the role and the association. */
+    tags?: Record<string, string>;
 }
 
 export class PodAwsIdentity extends pulumi.ComponentResource {
@@ -90,7 +91,7 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(name, {
             description: `${args.purpose} (${who}) through ${this.mechanism === "irsa" ? "IRSA" : "EKS Pod Identity"}`,
             assumeRolePolicy: trust,
-            tags: args.tags,
+            ...(args.tags ? { tags: args.tags } : {}),
         }, child);
         const ready: pulumi.Resource[] = [this.role];
         for (const [policyName, doc] of Object.entries(args.policies ?? {})) {
@@ -103,7 +104,7 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 serviceAccount: args.serviceAccount,
                 roleArn: this.role.arn,
-                tags: args.tags,
+                ...(args.tags ? { tags: args.tags } : {}),
             }, { ...child, dependsOn: ready.slice() }));
         }
         this.ready = ready;

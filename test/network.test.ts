@@ -3,7 +3,7 @@ import { networkContract } from "../infra/network/contract";
 import { REQUIRED_INTERFACE_ENDPOINTS } from "../lib/config/schema";
 import { ACCOUNT_ID } from "../synth/fixtures";
 import { synthesize, type Plan } from "../synth/synth";
-import { configWith, layerOf, rejectionOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
+import { configWith, layerOf, rejectionOf, resourceOf, resourcesOf, synthEnv, synthThrough } from "./helpers";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -26,7 +26,8 @@ const cidrsOf = (plan: Plan, kind: "private" | "public") => subnetsOf(plan, kind
 const peeringRoutes = (plan: Plan) => resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.vpcPeeringConnectionId);
 const endpointsOf = (plan: Plan, type: "Gateway" | "Interface") =>
     resourcesOf(plan, "network", ENDPOINT).filter((r) => r.inputs.vpcEndpointType === type);
-const synthWith = async (overrides: Record<string, unknown>) => (await synthesize(configWith(overrides))).plan;
+/** The network layer alone of the base config with some settings changed. */
+const synthWith = (overrides: Record<string, unknown>) => synthThrough(configWith(overrides), "network");
 
 const TOOLING = { name: "tooling", peerVpcId: "vpc-0a1b2c3d4e5f60718", peerCidr: "10.100.0.0/16" };
 
@@ -86,8 +87,9 @@ describe("network layer", () => {
             }
         });
 
-        it("tags: the config tags and the platform tags are on the VPC", () => {
-            assert.deepEqual(vpcOf(dev).inputs.tags, {
+        it("tags: the config tags and the platform tags are on the VPC (its Name by hand, the rest from the layer's provider)", () => {
+            assert.deepEqual(vpcOf(dev).inputs.tags, { Name: "acme-dev" });
+            assert.deepEqual(vpcOf(dev).inputs.tagsAll, {
                 CostCenter: "platform",
                 Name: "acme-dev",
                 "platform:name": "acme",
@@ -225,8 +227,11 @@ describe("network layer", () => {
             const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1", peerRouteTableIds: ["rtb-0123456789abcdef0"] }] });
             const [accepter] = resourcesOf(plan, "network", "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
             assert.equal(accepter.inputs.autoAccept, true);
-            const [provider] = resourcesOf(plan, "network", "pulumi:providers:aws");
-            assert.equal(provider.inputs.region, "eu-central-1");
+            const provider = resourcesOf(plan, "network", "pulumi:providers:aws").find((p) => p.inputs.region === "eu-central-1")!;
+            assert.equal(accepter.provider, provider.urn);
+            // The layer's account and common tags hold in the peer's region too.
+            assert.equal(JSON.parse(String(provider.inputs.defaultTags)).tags["platform:layer"], "network");
+            assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["111122223333"]);
             const back = peeringRoutes(plan).filter((r) => r.inputs.destinationCidrBlock === "10.0.0.0/16");
             assert.equal(back.length, 1);
             assert.ok(back[0].dependsOn.includes(accepter.urn));

@@ -14,7 +14,7 @@ import { CALL_FIXTURES, RESOURCE_FIXTURES } from "../synth/fixtures";
 import { writePlan } from "../synth/output";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
 import { synthCommand } from "../synth/cli";
-import { REPO_ROOT, configWith, envConfig, layerOf, rejectionOf, resourcesOf, runCli, synthEnv } from "./helpers";
+import { REPO_ROOT, configWith, layerOf, rejectionOf, resourcesOf, runCli, synthEnv } from "./helpers";
 
 /** A one-layer program standing in for the network layer. */
 const fakeLayer = (run: () => Record<string, pulumi.Output<unknown>>) =>
@@ -84,8 +84,7 @@ describe("synth: the plan", () => {
     });
 
     it("single: one layer \"platform\" in the root project, outputs grouped by layer", async () => {
-        const config = envConfig("prod");
-        const { plan } = await synthesize(config, "single");
+        const plan = await synthEnv("prod", "single");
         assert.equal(plan.mode, "single");
         assert.equal(plan.environment, "prod");
         assert.equal(plan.layers.length, 1);
@@ -221,7 +220,9 @@ describe("synth: secrets", () => {
 
     it("a secret input is shown as [secret], and plan.json never holds the value", async () => {
         const { plan } = await synthFake(() => {
-            const p = new aws.ssm.Parameter("p", { type: "SecureString", value: pulumi.secret("hunter2") });
+            // Through a provider with the common tags, as every layer's AWS resource (play aws-provider).
+            const provider = new aws.Provider("aws-network", { region: "eu-west-1", defaultTags: { tags: { "platform:name": "acme", "platform:environment": "test", "platform:layer": "network", "platform:managed-by": "pulumi" } } });
+            const p = new aws.ssm.Parameter("p", { type: "SecureString", value: pulumi.secret("hunter2") }, { provider });
             return { parameter: p.name, token: pulumi.secret("hunter3") };
         });
         const [parameter] = resourcesOf(plan, "network", "aws:ssm/parameter:Parameter");

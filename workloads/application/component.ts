@@ -42,7 +42,6 @@ export interface ApplicationArgs {
     monitoring: boolean;
     /** How pods reach the AWS APIs (network layer, and the S3 gateway's ranges). */
     awsReach: pulumi.Input<AwsReach>;
-    tags: Record<string, string>;
 }
 
 export class Application extends pulumi.ComponentResource {
@@ -99,7 +98,7 @@ export class Application extends pulumi.ComponentResource {
             purpose: `${app.namespace}/${app.name} (team ${app.team}): the application's service account`,
             policies: inline ? { application: pulumi.all([region, account]).apply(([r, a]) => policy(...roleStatements(app, r!, a!))) } : {},
             policyArns: app.serviceAccount.iamPolicyArns.map((arn, i) => ({ key: `policy-${i}`, arn })),
-            tags: { ...args.tags, "platform:team": app.team, "platform:application": app.name },
+            tags: { "platform:team": app.team, "platform:application": app.name },
         }, { parent: this });
     }
 }
