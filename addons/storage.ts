@@ -94,7 +94,6 @@ export class Storage extends pulumi.ComponentResource {
                 addonVersion,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
-                tags: ctx.tags,
                 ...extra,
             }, { parent: this, dependsOn: [...upstream, ...dependsOn] });
 
@@ -166,7 +165,6 @@ export class Storage extends pulumi.ComponentResource {
             managedPolicies: [managedPolicy],
             policies,
             associate: false,
-            tags: ctx.tags,
         }, { parent: this });
     }
 
@@ -182,13 +180,13 @@ export class Storage extends pulumi.ComponentResource {
             performanceMode: "generalPurpose",
             throughputMode: "elastic",
             lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }],
-            tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
+            tags: { Name: `${ctx.clusterName}-efs` },
         }, { parent: this, protect: true });
         new aws.efs.BackupPolicy(`${name}-efs`, { fileSystemId: fileSystem.id, backupPolicy: { status: production ? "ENABLED" : "DISABLED" } }, { parent: this });
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-efs`, {
             description: `NFS to the EFS file system of ${ctx.clusterName}, from the VPC only`,
             vpcId: ctx.network.vpcId,
-            tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
+            tags: { Name: `${ctx.clusterName}-efs` },
         }, { parent: this });
         new aws.vpc.SecurityGroupIngressRule(`${name}-efs-nfs`, {
             securityGroupId: securityGroup.id,

@@ -20,13 +20,12 @@ export function serviceTrust(service: string, conditions?: Statement["Condition"
 /** A role with managed policies attached, each as its own attachment. */
 export function roleWithPolicies(
     name: string,
-    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[]; tags: Record<string, string> },
+    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[] },
     opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
     const role = new aws.iam.Role(name, {
         description: args.description,
         assumeRolePolicy: args.assumeRolePolicy,
-        tags: args.tags,
     }, opts);
     for (const policyName of args.managedPolicies) {
         new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managedPolicy(policyName) }, opts);

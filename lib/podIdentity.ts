@@ -61,7 +61,6 @@ export interface PodAwsIdentityArgs {
      * managed add-on associates its own service account through `podIdentityAssociations`).
      */
     associate?: boolean;
-    tags: Record<string, string>;
 }
 
 export class PodAwsIdentity extends pulumi.ComponentResource {
@@ -89,7 +88,6 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(name, {
             description: `${args.purpose} (${who}) through ${this.mechanism === "irsa" ? "IRSA" : "EKS Pod Identity"}`,
             assumeRolePolicy: trust,
-            tags: args.tags,
         }, child);
         const ready: pulumi.Resource[] = [this.role];
         for (const [policyName, doc] of Object.entries(args.policies ?? {})) {
@@ -104,7 +102,6 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 serviceAccount: args.serviceAccount,
                 roleArn: this.role.arn,
-                tags: args.tags,
             }, { ...child, dependsOn: ready.slice() }));
         }
         this.ready = ready;

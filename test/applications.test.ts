@@ -365,7 +365,7 @@ describe("applications", () => {
             await engine.install("platform-workloads", "test", "acme");
             const run = engine.run(async () => {
                 const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-                new Application(app.name, { app, addons: wired(addons), oidc: OIDC, provider, production: true, podNetwork: "calico-overlay", monitoring: true, awsReach: REACH, tags: { team: app.team } });
+                new Application(app.name, { app, addons: wired(addons), oidc: OIDC, provider, production: true, podNetwork: "calico-overlay", monitoring: true, awsReach: REACH });
             });
             return { engine, run };
         }

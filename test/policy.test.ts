@@ -378,6 +378,11 @@ const EXAMPLES: Record<string, Examples> = {
             return [stack];
         },
     },
+    "aws-tags-common": {
+        compliant: () => [layer(prod, "network"), layer(dev, "addons"), layer(prod, "cluster")],
+        // As if the queue were created without the layer's provider: tagsAll holds its own tags only.
+        violating: () => [changed(prod, "addons", ofType("aws:sqs/queue:Queue"), (r) => (r.props.tagsAll = r.props.tags ?? {}))],
+    },
     "aws-tags-valid": {
         compliant: () => [layer(prod, "network"), layer(dev, "cluster")],
         violating: () => [

@@ -8,8 +8,9 @@ import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { teamSettingsOf } from "../lib/config/teams";
 import { foreignApplicationImages } from "../lib/config/registries";
+import { layerAwsProvider } from "../lib/awsProvider";
 import { defineLayer } from "../lib/layer";
-import { baseTags, clusterName } from "../lib/naming";
+import { clusterName } from "../lib/naming";
 import { Application } from "./application/component";
 import type { AwsReach } from "./application/manifest";
 import { workloadsContract } from "./contract";
@@ -21,8 +22,9 @@ export const layer = defineLayer({
     upstream: { network: networkContract, cluster: clusterContract, addons: addonsContract },
     run({ config: c, upstream: { network, cluster, addons } }) {
         const name = clusterName(c);
-        const tags = baseTags(c, "workloads");
         const production = c.tier === "production";
+        // Every AWS resource of the layer is created through its provider (region, account, common tags).
+        const providers = [layerAwsProvider(c, "workloads")];
         const provider = new k8s.Provider(`${name}-workloads`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
         const networkCidrs = pulumi.all([network.vpcCidr, cluster.serviceCidr]).apply(([vpcCidr, serviceCidr]) => ({ vpcCidr, serviceCidr }));
 
@@ -38,7 +40,7 @@ export const layer = defineLayer({
             production,
             kubernetesVersion: cluster.kubernetesVersion,
             network: networkCidrs,
-        })]));
+        }, { providers })]));
 
         // How pods reach AWS: the network layer's endpoints, or its NAT; S3 through the gateway endpoint's ranges.
         const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${c.region}.s3` });
@@ -63,8 +65,7 @@ export const layer = defineLayer({
                 podNetwork: c.podNetwork.mode,
                 monitoring: c.addons.monitoring.enabled,
                 awsReach,
-                tags,
-            }, { dependsOn: [team] });
+            }, { dependsOn: [team], providers });
         }
 
         // A private environment pulls from its own account's ECR only (the config checked the region).

@@ -35,7 +35,6 @@ export interface ApplicationArgs {
     monitoring: boolean;
     /** How pods reach the AWS APIs (network layer, and the S3 gateway's ranges). */
     awsReach: pulumi.Input<AwsReach>;
-    tags: Record<string, string>;
 }
 
 export class Application extends pulumi.ComponentResource {
@@ -89,7 +88,7 @@ export class Application extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-irsa`, {
             description: `${app.namespace}/${app.name} (team ${app.team}): the application's service account`,
             assumeRolePolicy: trust,
-            tags: { ...args.tags, "platform:team": app.team, "platform:application": app.name },
+            tags: { "platform:team": app.team, "platform:application": app.name },
         }, { parent: this });
         for (const [i, policyArn] of app.serviceAccount.iamPolicyArns.entries()) {
             new aws.iam.RolePolicyAttachment(`${name}-irsa-${i}`, { role: role.name, policyArn }, { parent: this });
