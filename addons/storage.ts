@@ -5,9 +5,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../lib/iam";
-import { ADDON_LIST } from "../lib/addons";
+import { podIdentityUsers } from "../lib/applicationIdentity";
 import { PodAwsIdentity } from "../lib/podIdentity";
-import type { PlatformConfig } from "../lib/config/schema";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./addon";
 import { dependenciesOf } from "./helmRelease";
@@ -26,9 +25,7 @@ export const EFS_CONTROLLER_SA = "efs-csi-controller-sa";
  * get it through EKS Pod Identity (Karpenter's controller runs on Fargate and uses IRSA). The Pod
  * Identity agent is installed only when this is not empty.
  */
-export function podIdentityUsers(c: PlatformConfig): string[] {
-    return ADDON_LIST.filter((d) => d.iam.length > 0 && c.addons[d.key].enabled).map((d) => d.key);
-}
+export { podIdentityUsers };
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /**
@@ -97,13 +94,10 @@ export class Storage extends pulumi.ComponentResource {
                 ...extra,
             }, { parent: this, dependsOn: [...upstream, ...dependsOn] });
 
-        // The agent only where something uses EKS Pod Identity (its DaemonSet takes 169.254.170.23:80 on every node).
-        const users = podIdentityUsers(c);
+        // The agent only where something uses EKS Pod Identity (its DaemonSet takes 169.254.170.23:80 on every node);
+        // the config rule `podIdentityAgent` refused a config that switches it off while something does.
         let agent: aws.eks.Addon | undefined;
-        if (users.length > 0) {
-            if (!c.addons.podIdentityAgent.enabled) {
-                throw new Error(`platform:addons.podIdentityAgent.enabled is false, but ${users.join(", ")} get their AWS identity through EKS Pod Identity, which needs the agent on every node: enable it`);
-            }
+        if (podIdentityUsers(c).length > 0) {
             agent = addon("eks-pod-identity-agent", version("podIdentityAgent", c.addons.podIdentityAgent.version), {});
         }
         const afterAgent = agent ? [agent] : [];

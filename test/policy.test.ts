@@ -205,6 +205,21 @@ const EXAMPLES: Record<string, Examples> = {
                 { StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:team:app" } },
             ].map((condition) => added(layer(prod, "network"), webIdentityRole(condition))),
     },
+    "iam-pod-identity-trust": {
+        compliant: () => [layer(prod, "addons"), layer(prod, "workloads")],
+        violating: () => [
+            changed(prod, "workloads", (r) => r.type === "aws:iam/role:Role", (r) => {
+                const trust = JSON.parse(r.props.assumeRolePolicy as string);
+                delete trust.Statement[0].Condition;
+                r.props.assumeRolePolicy = JSON.stringify(trust);
+            }),
+            changed(prod, "addons", (r) => r.type === "aws:iam/role:Role" && String(r.props.assumeRolePolicy).includes("pods.eks.amazonaws.com"), (r) => {
+                const trust = JSON.parse(r.props.assumeRolePolicy as string);
+                delete trust.Statement[0].Condition.StringEquals["aws:RequestTag/kubernetes-service-account"];
+                r.props.assumeRolePolicy = JSON.stringify(trust);
+            }),
+        ],
+    },
     "iam-node-role-narrow": {
         compliant: () => [layer(groups, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
         violating: () => [

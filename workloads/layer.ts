@@ -8,6 +8,8 @@ import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { teamSettingsOf } from "../lib/config/teams";
 import { foreignApplicationImages } from "../lib/config/registries";
+import { applicationCompute } from "../lib/applicationIdentity";
+import { addonsOffer } from "../lib/config/addonNeeds";
 import { layerAwsProvider } from "../lib/awsProvider";
 import { defineLayer } from "../lib/layer";
 import { clusterName } from "../lib/naming";
@@ -53,12 +55,18 @@ export const layer = defineLayer({
             }),
         );
 
+        // Where each application's pods run decides its identity (EKS Pod Identity on EC2 nodes, IRSA on Fargate).
+        const fargateSelectors = c.fargateProfiles.flatMap((p) => p.selectors);
+        const offer = addonsOffer(c.addons);
         for (const app of c.applications) {
             const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
             new Application(`${name}-${app.namespace}-${app.name}`, {
                 app,
                 addons,
+                offer,
+                clusterName: cluster.clusterName,
                 oidc: { oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl },
+                compute: applicationCompute(app, fargateSelectors),
                 placement: team.placement,
                 provider,
                 production,

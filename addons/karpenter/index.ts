@@ -111,11 +111,11 @@ export class Karpenter extends pulumi.ComponentResource {
                 policies: policyInputs,
                 oidc: { oidcProviderArn: ctx.cluster.oidcProviderArn, oidcProviderUrl: ctx.cluster.oidcProviderUrl },
             },
-            values: (roleArn) =>
+            values: (roleArn, serviceAccountAnnotations) =>
                 pulumi
-                    .all([roleArn ?? missing("the controller's IRSA role"), ctx.cluster.endpoint, interruption.queue.name, ctx.network.egress, onFargate])
-                    .apply(([arn, clusterEndpoint, interruptionQueue, egress]) =>
-                        controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", roleArn: arn, replicas: k.replicas })),
+                    .all([roleArn ?? missing("the controller's IRSA role"), serviceAccountAnnotations, ctx.cluster.endpoint, interruption.queue.name, ctx.network.egress, onFargate])
+                    .apply(([, annotations, clusterEndpoint, interruptionQueue, egress]) =>
+                        controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", serviceAccountAnnotations: annotations, replicas: k.replicas })),
             provider: ctx.provider,
         }, { parent: this, dependsOn: [crds, nodePolicies, nodeAccess] }); // the nodes' access outlives the controller: it drains joined nodes on destroy
 

@@ -7,6 +7,7 @@ import { layerAwsProvider } from "../../lib/awsProvider";
 import { defineLayer, deployedOutputs } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
+import { attachManagedPolicies } from "../../lib/iam";
 import { networkContract } from "../network/contract";
 import { AccessMappings, authenticationModeProblem, configIdentities, creatorProblem, teamGroup, teamReadOnlyGroup, type Identity } from "../../lib/accessMappings";
 import { clusterContract } from "./contract";
@@ -97,10 +98,7 @@ export const layer = defineLayer({
         if (imageCache) {
             const pullers = [{ name: "fargate", roleArn: fargate.podExecutionRoleArn }, ...nodeGroups.map((g, i) => ({ name: c.nodeGroups[i].name, roleArn: g.roleArn }))];
             for (const puller of pullers) {
-                new aws.iam.RolePolicyAttachment(`${name}-image-cache-${puller.name}`, {
-                    role: puller.roleArn.apply(roleNameOf),
-                    policyArn: imageCache.pullPolicyArn,
-                }, { parent: imageCache });
+                attachManagedPolicies(`${name}-image-cache`, puller.roleArn.apply(roleNameOf), [{ key: puller.name, arn: imageCache.pullPolicyArn }], { parent: imageCache });
             }
         }
 

@@ -8,6 +8,7 @@ import { architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
 import { applicationProblems } from "./applicationRules";
 import type { Problem } from "./problem";
+import { podIdentityUsers } from "../applicationIdentity";
 import { applicationImageProblems, foreignAccountProblems, imageCacheProblems } from "./registries";
 import { GUARD_RULES } from "./guards";
 import { EKS_VERSIONS, MAX_KUBELET_SKEW, EKS_ADDON_VERSIONS, karpenterProblem, minorDistance, supportStatus } from "../versions";
@@ -149,10 +150,19 @@ const requiredAddons: Rule = requiredAddonProblems;
 /** Applications' secrets, ingress, load balancers, autoscalers and volumes have their add-ons (lib/config/addonNeeds.ts). */
 const applicationAddons: Rule = applicationAddonProblems;
 
+/** Whatever gets its AWS identity through EKS Pod Identity (add-ons, applications on EC2 nodes) has the agent on its node. */
+const podIdentityAgent: Rule = (c) => {
+    if (!c.addons || c.addons.podIdentityAgent.enabled) return [];
+    const users = podIdentityUsers(c);
+    return users.length > 0
+        ? [{ path: ["addons", "podIdentityAgent", "enabled"], message: `is false, but ${users.join(", ")} get their AWS identity through EKS Pod Identity, which needs the agent on every node: enable it` }]
+        : [];
+};
+
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, nodeGroupsNeedTheirNetwork, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
     karpenterVersion, nodePoolRequirements, spotServiceLinkedRole, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
-    requiredAddons, applicationAddons, accountPinned,
+    requiredAddons, applicationAddons, podIdentityAgent, accountPinned,
     ...GUARD_RULES,
 ];
