@@ -90,11 +90,20 @@ export function calicoValues(s: CalicoSettings): Values {
         // Flow logs aggregation and its UI are not part of this platform (yet): fewer pods, fewer images to mirror.
         goldmane: { enabled: false },
         whisker: { enabled: false },
-        // The operator pod itself (always on the host network): with the other add-ons.
+        // The operator pod itself (always on the host network): with the other add-ons. In overlay
+        // mode it lands on a node that is NotReady until the operator has installed Calico there, so
+        // it tolerates not-ready (NoExecute too: the default 300 s toleration would evict it).
         nodeSelector: { "kubernetes.io/os": "linux", ...addons.nodeSelector },
-        tolerations: [...addons.tolerations, { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" }],
+        tolerations: [
+            ...addons.tolerations,
+            { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" },
+            { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute" },
+        ],
     };
 }
+
+/** Calico is the pod network (calico-overlay mode), not only network policy: every node waits for it. */
+export const isOverlay = (c: { podNetwork: { mode: PodNetworkMode } }): boolean => c.podNetwork.mode === "calico-overlay";
 
 export class Calico extends pulumi.ComponentResource {
     readonly crds: HelmRelease;
@@ -103,13 +112,19 @@ export class Calico extends pulumi.ComponentResource {
     constructor(name: string, ctx: AddonContext, opts?: pulumi.ComponentResourceOptions) {
         super("platform:addons:Calico", name, {}, opts);
         const c = ctx.config;
-        const settings = pulumi.all([ctx.cluster.podNetworkMode, ctx.cluster.podCidr]).apply(([mode, podCidr]): CalicoSettings => ({
-            podNetworkMode: mode,
-            podCidr,
-            blockSize: c.podNetwork.blockSize,
-            apiServer: c.addons.calico.apiServer,
-            production: c.tier === "production",
-        }));
+        const settings = pulumi.all([ctx.cluster.podNetworkMode, ctx.cluster.podCidr]).apply(([mode, podCidr]): CalicoSettings => {
+            // The order of the layer's resources follows the config's mode (isOverlay); the cluster must agree.
+            if (mode !== c.podNetwork.mode) {
+                throw new Error(`platform:podNetwork.mode is "${c.podNetwork.mode}" but the cluster layer was deployed with "${mode}": deploy the cluster layer first`);
+            }
+            return {
+                podNetworkMode: mode,
+                podCidr,
+                blockSize: c.podNetwork.blockSize,
+                apiServer: c.addons.calico.apiServer,
+                production: c.tier === "production",
+            };
+        });
         // One Calico release: the CRDs chart follows the operator chart's version.
         const version = c.addons.calico.version ?? declaration.charts.calico.version;
         this.crds = new HelmRelease(`${name}-calico-crds`, {
@@ -131,6 +146,10 @@ export class Calico extends pulumi.ComponentResource {
             sources: ctx.sources,
             provider: ctx.provider,
             tags: ctx.tags,
+            // In overlay mode Calico is the network plugin: it is applied before any node exists (nodes
+            // launch after it and its operator lands on the first, NotReady one), so Helm cannot wait for
+            // its pods. The releases after it wait for theirs, which need the network.
+            wait: !isOverlay(c),
         }, { parent: this, dependsOn: [...dependenciesOf(opts), this.crds] });
         this.registerOutputs({});
     }

@@ -53,6 +53,12 @@ export interface HelmReleaseArgs {
     serviceAccountRole?: ServiceAccountRole & { clusterName: pulumi.Input<string>; oidc: OidcProvider };
     /** Seconds Helm waits for the release to become ready before it rolls back. */
     timeoutSeconds?: number;
+    /**
+     * Wait for the release's workloads to become ready, and roll back if they do not (default: true).
+     * False only for a release whose pods cannot run yet by design: the network plugin of an overlay,
+     * applied before any node exists (the nodes come up after it and only then become Ready).
+     */
+    wait?: boolean;
     /** CRDs come from their own release (e.g. karpenter-crd), never from this one. */
     skipCrds?: boolean;
     /** Helm creates the namespace; false when the caller creates it first (e.g. for a Secret the chart references). Default: true. */
@@ -91,8 +97,9 @@ export class HelmRelease extends pulumi.ComponentResource {
             version: args.chart.version,
             namespace: args.namespace,
             createNamespace: args.createNamespace ?? true,
-            atomic: true,
-            cleanupOnFail: true,
+            atomic: args.wait ?? true,
+            cleanupOnFail: args.wait ?? true,
+            skipAwait: !(args.wait ?? true),
             timeout: args.timeoutSeconds ?? 600,
             maxHistory: 10,
             skipCrds: args.skipCrds ?? false,

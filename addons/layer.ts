@@ -9,7 +9,7 @@ import { DEDICATED_TAINT_KEY } from "../lib/config/addons";
 import type { ImageCache } from "../lib/images";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
-import { Calico } from "./calico";
+import { Calico, isOverlay } from "./calico";
 import { installOrder, isFoundation } from "../lib/addons";
 import type { AddonContext, Foundation } from "./addon";
 import { addonsContract } from "./contract";
@@ -36,10 +36,19 @@ export const layer = defineLayer({
         const accessLogBucket = accessLogs ? accessLogs.bucket : pulumi.output("");
         const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId, provider, sources, tags, accessLogBucket };
 
-        // Karpenter first: every other add-on's pods run on the nodes it launches.
-        const karpenter = new Karpenter(name, ctx);
-        // Calico needs nodes (its operator and node agents run on them); pods need Calico in overlay mode.
-        const calico = c.addons.calico.enabled ? new Calico(name, ctx, { dependsOn: [karpenter] }) : undefined;
+        // Karpenter launches every EC2 node; every other add-on's pods run on them. In calico-overlay
+        // mode Calico is the network plugin: it comes first (without waiting: its operator needs a node)
+        // and Karpenter's node pools after it, so no node comes up without its network. In vpc-cni mode
+        // Calico only enforces network policy: it comes after the nodes its pods run on.
+        let calico: Calico | undefined;
+        let karpenter: Karpenter;
+        if (isOverlay(c)) {
+            calico = new Calico(name, ctx);
+            karpenter = new Karpenter(name, ctx, undefined, [calico]);
+        } else {
+            karpenter = new Karpenter(name, ctx);
+            calico = c.addons.calico.enabled ? new Calico(name, ctx, { dependsOn: [karpenter] }) : undefined;
+        }
         const storage = new Storage(name, ctx, { dependsOn: [karpenter, ...(calico ? [calico] : [])] });
 
         const installed = new Map<string, pulumi.Resource>();

@@ -23,13 +23,23 @@ const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, co
 const validators = new Map<string, ValidateFunction>();
 const loaded = new Set<string>();
 
+/**
+ * Go's regular expressions (the API server's) allow an inline `(?i)` flag, JavaScript's do not: the
+ * pattern is kept without it, so it checks case-sensitively (stricter, never looser).
+ */
+function jsPatterns(schema: unknown): unknown {
+    if (Array.isArray(schema)) return schema.map(jsPatterns);
+    if (typeof schema !== "object" || schema === null) return schema;
+    return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === "pattern" && typeof v === "string" ? v.replace(/\(\?i\)/g, "") : jsPatterns(v)]));
+}
+
 function load(root: string, folder: string): void {
     const dir = path.join(root, folder);
     if (loaded.has(dir)) return;
     if (!fs.existsSync(dir)) throw new Error(`the upstream CRDs are expected in ${dir} (../shared/crds beside this repository; scripts/test-fixtures.sh fetches them)`);
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
         const crd = YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Crd;
-        for (const v of crd.spec.versions) validators.set(`${dir}|${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+        for (const v of crd.spec.versions) validators.set(`${dir}|${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(jsPatterns(v.schema.openAPIV3Schema) as object));
     }
     loaded.add(dir);
 }

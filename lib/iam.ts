@@ -8,6 +8,10 @@ import { policy, type PolicyDocument, type Statement } from "./policyDocument";
 
 export const managedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
 
+/** `arn:aws:iam::<account>:role/aws-service-role/<service>/<name>`: a role AWS creates for a service, once per account. */
+export const serviceLinkedRoleArn = (accountId: string, service: string, name: string): string =>
+    `arn:aws:iam::${accountId}:role/aws-service-role/${service}/${name}`;
+
 /** A role that an AWS service assumes, optionally only on behalf of one account/resource. */
 export function serviceTrust(service: string, conditions?: Statement["Condition"]): PolicyDocument {
     return policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(conditions ? { Condition: conditions } : {}) });

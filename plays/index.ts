@@ -5,6 +5,7 @@ import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
 import { admission } from "./admission";
+import { bringUp } from "./bringUp";
 import { charts } from "./charts";
 import { integrity } from "./integrity";
 import { reachability } from "./reachability";
@@ -14,7 +15,7 @@ import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, charts, admission, traffic];
+export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, bringUp, charts, admission, traffic];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

@@ -68,16 +68,24 @@ export class PlanView {
         if (known) return known;
         const seen = new Set<string>();
         this.closure.set(urn, seen);
-        const stack = [urn];
+        // (urn, reached through a parent edge): a child waits for what its parent waits for, not for its siblings.
+        const stack: [string, boolean][] = [[urn, false]];
+        const expanded = new Set<string>();
         while (stack.length) {
-            const r = this.byUrn.get(stack.pop() as string);
+            const [at, viaParent] = stack.pop() as [string, boolean];
+            const r = this.byUrn.get(at);
             if (!r) continue;
             // A component counts as done when all of its children are: waiting for it waits for them.
-            const next = [...r.dependsOn, ...(r.parent ? [r.parent] : []), ...(r.custom ? [] : this.descendantsOf(r.urn).map((d) => d.urn))];
-            for (const dep of next) {
-                if (dep === urn || seen.has(dep)) continue;
+            const next: [string, boolean][] = [
+                ...r.dependsOn.map((d): [string, boolean] => [d, false]),
+                ...(r.parent ? [[r.parent, true] as [string, boolean]] : []),
+                ...(r.custom || viaParent ? [] : this.descendantsOf(r.urn).map((d): [string, boolean] => [d.urn, false])),
+            ];
+            for (const [dep, parentEdge] of next) {
+                if (dep === urn || (parentEdge ? seen.has(dep) : expanded.has(dep))) continue;
                 seen.add(dep);
-                stack.push(dep);
+                if (!parentEdge) expanded.add(dep);
+                stack.push([dep, parentEdge]);
             }
         }
         return seen;

@@ -38,6 +38,18 @@ export function exceptionsOfEnvironment(environment: string, root = REPO_ROOT): 
     }
 }
 
+/**
+ * The service-linked roles the environment's file says the account has (`platform:serviceLinkedRoles`):
+ * none when its file cannot be read (strict by default).
+ */
+export function serviceLinkedRolesOfEnvironment(environment: string, root = REPO_ROOT): string[] {
+    try {
+        return loadConfigFile(path.join(root, `Pulumi.${environment}.yaml`)).serviceLinkedRoles;
+    } catch {
+        return [];
+    }
+}
+
 function fromPulumi(r: PulumiPolicyResource): PolicyResource {
     const propertyDependencies = Object.values(r.propertyDependencies ?? {}).flat();
     return {
@@ -53,7 +65,14 @@ function fromPulumi(r: PulumiPolicyResource): PolicyResource {
 
 export function stackOfArgs(args: Pick<StackValidationArgs, "resources">, today = new Date()): PolicyStack {
     const environment = args.resources.length ? stackOfUrn(args.resources[0].urn) : "";
-    return { environment, production: isProduction(environment), exceptions: exceptionsOfEnvironment(environment), today, resources: args.resources.map(fromPulumi) };
+    return {
+        environment,
+        production: isProduction(environment),
+        exceptions: exceptionsOfEnvironment(environment),
+        serviceLinkedRoles: serviceLinkedRolesOfEnvironment(environment),
+        today,
+        resources: args.resources.map(fromPulumi),
+    };
 }
 
 export function toStackPolicy(rule: Rule): StackValidationPolicy {

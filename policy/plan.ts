@@ -34,7 +34,17 @@ export interface LayerStack {
     stack: PolicyStack;
 }
 
-export function stacksOfPlan(plan: Plan, production: boolean, today = new Date(), exceptions: Record<string, string> = plan.exceptions ?? {}): LayerStack[] {
+/**
+ * `exceptions`: the reasons of `platform:productionExceptions`; `serviceLinkedRoles`: the environment's
+ * `platform:serviceLinkedRoles` (the only service-linked roles a policy may name). Both default to the plan's.
+ */
+export function stacksOfPlan(
+    plan: Plan,
+    production: boolean,
+    today = new Date(),
+    exceptions: Record<string, string> = plan.exceptions ?? {},
+    serviceLinkedRoles: readonly string[] = plan.serviceLinkedRoles ?? [],
+): LayerStack[] {
     const outputsOf = new Map(plan.layers.map((l) => [l.project, l.outputs]));
     return plan.layers.map((layer) => ({
         layer: layer.name,
@@ -43,6 +53,7 @@ export function stacksOfPlan(plan: Plan, production: boolean, today = new Date()
             production,
             today,
             exceptions,
+            serviceLinkedRoles,
             resources: layer.resources.map((r) => {
                 if (r.type !== "pulumi:pulumi:StackReference") return policyResource(r);
                 // `<organization>/<project>/<stack>`: an upstream layer, or this stack's own last deployment (none yet).

@@ -31,6 +31,8 @@ export interface PolicyStack {
     today: Date;
     /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress) the rules and the report show. */
     exceptions?: Record<string, string>;
+    /** Service-linked roles the account has (`platform:serviceLinkedRoles`): the only ones a policy may name. */
+    serviceLinkedRoles?: readonly string[];
 }
 
 /** A rule's verdict on one resource it applies to. */

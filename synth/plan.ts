@@ -42,5 +42,7 @@ export interface Plan {
     accountId: string;
     /** Reasons of `platform:productionExceptions` (publicEndpoint, internetEgress): the policy report shows them. */
     exceptions?: Record<string, string>;
+    /** `platform:serviceLinkedRoles`: the only service-linked roles a policy may name (policy rule principals-exist). */
+    serviceLinkedRoles?: string[];
     layers: LayerPlan[];
 }

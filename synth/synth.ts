@@ -98,7 +98,16 @@ export async function synthesize(
         }
         return result;
     });
-    const plan: Plan = { environment: config.env, mode, tier: config.tier, region: config.region, accountId: engine.ctx.accountId, exceptions: exceptionsOf(config), layers: plans };
+    const plan: Plan = {
+        environment: config.env,
+        mode,
+        tier: config.tier,
+        region: config.region,
+        accountId: engine.ctx.accountId,
+        exceptions: exceptionsOf(config),
+        serviceLinkedRoles: config.serviceLinkedRoles,
+        layers: plans,
+    };
     const problems = runPlays(plan, plays);
     if (problems.length > 0) throw new SynthError(problems.map(formatProblem));
     // A clone without ../shared/charts cannot check its charts: say so, never pass silently.

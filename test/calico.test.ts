@@ -110,10 +110,28 @@ describe("Calico", () => {
         }
     });
 
-    it("waits for Karpenter: the operator and calico-node need the nodes Karpenter launches", () => {
-        const karpenter = resourcesOf(prod, "addons", "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).name === "karpenter");
-        assert.ok(karpenter);
-        assert.ok(calicoRelease(prod)!.dependsOn.includes(karpenter.urn));
+    it("in overlay mode comes before every node (without waiting: its operator needs one); in vpc-cni mode after Karpenter's nodes", () => {
+        const karpenter = (plan: Plan) => resourcesOf(plan, "addons", "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).name === "karpenter")!;
+        // prod (calico-overlay): the release applies before any node exists, and every node pool waits for it.
+        const overlayRelease = calicoRelease(prod)!;
+        assert.equal(inputs(overlayRelease).skipAwait, true);
+        assert.equal(inputs(overlayRelease).atomic, false);
+        assert.ok(!overlayRelease.dependsOn.includes(karpenter(prod).urn));
+        const pools = resourcesOf(prod, "addons", "kubernetes:karpenter.sh/v1:NodePool");
+        assert.ok(pools.length > 0);
+        for (const pool of pools) assert.ok(pool.dependsOn.includes(overlayRelease.urn), `${pool.name} launches nodes only after Calico`);
+        // dev (vpc-cni): network policy only, after the nodes its pods run on, and Helm waits for it.
+        const policyRelease = calicoRelease(dev)!;
+        assert.equal(inputs(policyRelease).atomic, true);
+        assert.equal(inputs(policyRelease).skipAwait, false);
+        assert.ok(policyRelease.dependsOn.includes(karpenter(dev).urn));
+    });
+
+    it("lets the operator land on a node that is NotReady until Calico runs there", () => {
+        const tolerations = calicoValues(overlay).tolerations as { key: string; effect: string }[];
+        for (const effect of ["NoSchedule", "NoExecute"]) {
+            assert.ok(tolerations.some((t) => t.key === "node.kubernetes.io/not-ready" && t.effect === effect), effect);
+        }
     });
 
     it("values leave the operator with the other add-ons and the calico-node agents on every node", () => {

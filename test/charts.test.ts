@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ADDON_CHARTS, ADDON_LIST, CHARTS, installOrder } from "../lib/addons";
+import { crdProblems } from "../lib/crds";
 import { CHART_IMAGES } from "../lib/images";
 import { addonsSchema } from "../lib/config/addons";
 import { chartCheckNotice, charts, chartsPlay, CHARTS_ROOT, publishedLocations, readSnapshot } from "../plays/charts";
@@ -134,5 +135,31 @@ describe("add-on declarations (lib/addons): one module per add-on, the tables bu
             for (const a of d.after) if (order.includes(a as never) && a !== "calico") assert.ok(order.indexOf(a as never) < order.indexOf(d.key), `${d.key} after ${a}`);
             for (const r of d.requires) assert.ok(d.after.includes(r) || ["ebsCsi", "efsCsi"].includes(r), `${d.key} requires ${r}, so runs after it`);
         }
+    });
+});
+
+describe("custom resources the program declares, against their upstream CRDs (../shared/crds)", () => {
+    const FOLDERS: Record<string, string> = {
+        "monitoring.coreos.com/v1": "prometheus-operator-kube-prometheus-stack-88.5.3",
+        "secrets-store.csi.x-k8s.io/v1": "secrets-store-csi-driver-1.6.0",
+        "karpenter.sh/v1": "karpenter-1.14.1",
+        "karpenter.k8s.aws/v1": "karpenter-1.14.1",
+        "operator.tigera.io/v1": "calico-3.32",
+        "crd.projectcalico.org/v1": "calico-3.32",
+    };
+
+    for (const env of ["dev", "prod"]) {
+        it(`${env}: every ServiceMonitor, PodMonitor, PrometheusRule, SecretProviderClass (and Karpenter, Calico object) is valid`, async () => {
+            const manifests = new PlanView(await synthEnv(env)).manifests().filter(({ manifest }) => manifest.apiVersion in FOLDERS);
+            assert.ok(manifests.some(({ manifest }) => manifest.kind === "SecretProviderClass"), `${env} declares a SecretProviderClass`);
+            for (const { manifest } of manifests) {
+                assert.deepEqual(crdProblems(FOLDERS[manifest.apiVersion], manifest), [], `${manifest.kind} ${manifest.metadata.namespace ?? ""}/${manifest.metadata.name ?? ""}`);
+            }
+        });
+    }
+
+    it("refuses an invalid ServiceMonitor and SecretProviderClass (the check can fail)", () => {
+        assert.notDeepEqual(crdProblems(FOLDERS["monitoring.coreos.com/v1"], { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", spec: { endpoints: [{ port: 8080 }] } }), []);
+        assert.notDeepEqual(crdProblems(FOLDERS["secrets-store.csi.x-k8s.io/v1"], { apiVersion: "secrets-store.csi.x-k8s.io/v1", kind: "SecretProviderClass", spec: { provider: 3 } }), []);
     });
 });

@@ -7,6 +7,7 @@ import { authenticationModeProblem, awsAuthRoles, callerRole, creatorProblem } f
 import { CONTROL_PLANE_LOG_TYPES } from "../infra/cluster/controlPlane";
 import { ConfigError, parseConfig } from "../lib/config/load";
 import type { PlatformConfig } from "../lib/config/schema";
+import { nodeRolePolicies } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, upgradeProblem } from "../lib/versions";
 import { MockEngine, type PlannedResource } from "../synth/engine";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
@@ -61,7 +62,10 @@ describe("cluster layer", () => {
             assert.equal(key.protect, true);
             assert.equal(inputs(clusterOf(prod)).encryptionConfigKeyArn, layerOf(prod, "cluster").outputs.kmsKeyArn);
             const policy = JSON.parse(inputs(key).policy);
-            assert.ok(policy.Statement.some((s: { Sid: string }) => s.Sid === "AutoScalingGrants"), "the Auto Scaling role may create grants for encrypted node volumes");
+            // Auto Scaling (managed node groups) uses the key through EC2, like any principal of the account; its
+            // service-linked role is not named, since a fresh account does not have it yet.
+            assert.ok(policy.Statement.some((s: { Sid: string }) => s.Sid === "EbsVolumes"), "principals of the account may use the key through EC2");
+            assert.doesNotMatch(inputs(key).policy, /AWSServiceRoleForAutoScaling/);
         });
 
         it("sends all five control-plane log types to a log group with the configured retention", () => {
@@ -191,7 +195,24 @@ describe("cluster layer", () => {
                 .map((r) => String(inputs(r).policyArn).split("/").pop())
                 .sort();
             assert.deepEqual(policies(plan, "acme-test-br"), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]);
-            assert.deepEqual(policies(prod, "acme-prod-fixed"), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
+            assert.deepEqual(nodeRolePolicies("calico-overlay").sort(), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
+        });
+
+        it("waits for the VPC CNI and kube-proxy: a node becomes Ready only with its network plugin", () => {
+            const group = resourceOf(plan, "cluster", "eks:index:ManagedNodeGroup", "acme-test-br");
+            for (const name of ["vpc-cni", "kube-proxy"]) assert.ok(group.dependsOn.includes(addonOf(plan, name)!.urn), name);
+        });
+
+        it("is refused in calico-overlay mode, where the network plugin arrives with the add-ons layer", () => {
+            const problems = problemsOf(entriesWith({
+                "platform:podNetwork": { mode: "calico-overlay" },
+                "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.large"] }],
+            }));
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^platform:nodeGroups: managed node groups \(fixed\) cannot come up in calico-overlay mode: .*NodeCreationFailure.*platform:karpenter\.nodePools/);
+            assert.deepEqual(problemsOf(entriesWith({ "platform:podNetwork": { mode: "calico-overlay" }, "platform:addons": { calico: { enabled: false } } })), [
+                "platform:addons.calico.enabled: must be true in calico-overlay mode: Calico is the pod network there, and no node would ever become Ready without it",
+            ]);
         });
     });
 

@@ -47,7 +47,8 @@ const merged = (key: string, patch: Record<string, unknown>) => ({ [key]: { ...(
 /** prod's network and cluster layers as resources, with some entries changed. */
 async function clusterResources(changes: Record<string, unknown>): Promise<PolicyResource[]> {
     const config = parseConfig({ ...PROD, ...changes }, "prod", "Pulumi.prod.yaml (changed)", TEST_DAY);
-    // Replacements only: the plays judge the changed plan elsewhere (a public endpoint with a peering fails reachability).
+    // Replacements only, over two layers of four: the plays judge whole plans elsewhere (a public endpoint
+    // with a peering fails reachability; without the add-ons layer nothing runs pods).
     const { plan } = await synthesize(config, "layered", availableLayers().slice(0, 2), undefined, []);
     return stacksOfPlan(plan, true).flatMap((s) => s.stack.resources);
 }

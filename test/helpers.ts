@@ -65,6 +65,26 @@ export function synthEnv(env: string): Promise<Plan> {
     return plans.get(env) as Promise<Plan>;
 }
 
+/**
+ * prod as it was before calico-overlay refused managed node groups: in vpc-cni mode, with the `fixed`
+ * managed node group (labelled `platform.acme.io/capacity: fixed`), for the checks of what a node group
+ * carries and needs. calico-overlay prod has none: Karpenter launches every node, after Calico.
+ */
+export function prodWithNodeGroupConfig(): PlatformConfig {
+    const prod = envConfig("prod");
+    const { nodeGroups } = configWith({
+        "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.xlarge"], labels: { "platform.acme.io/capacity": "fixed" } }],
+    });
+    return { ...prod, podNetwork: { ...prod.podNetwork, mode: "vpc-cni" }, nodeGroups };
+}
+
+/** The layered plan of prodWithNodeGroupConfig(), synthesized once per test run (read-only). */
+export function synthProdWithNodeGroup(): Promise<Plan> {
+    const key = "prod+nodeGroup";
+    if (!plans.has(key)) plans.set(key, synthesize(prodWithNodeGroupConfig()).then((r) => r.plan));
+    return plans.get(key) as Promise<Plan>;
+}
+
 export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {
     const layer = plan.layers.find((l) => l.name === layerName);
     return layer ?? assert.fail(`the plan has no ${layerName} layer (it has ${plan.layers.map((l) => l.name).join(", ")})`);

@@ -338,10 +338,10 @@ describe("karpenter", () => {
         it("are valid per the Karpenter 1.14.1 CRD in dev and prod", () => {
             for (const plan of [dev, prod]) {
                 const pools = nodePoolsOf(plan);
-                assert.deepEqual(pools.map((p) => inputs(p).metadata.name).sort(), ["addons", "default"]);
+                assert.deepEqual(pools.map((p) => inputs(p).metadata.name).sort(), plan === prod ? ["addons", "default", "fixed"] : ["addons", "default"]);
                 for (const p of pools) assert.deepEqual(crdProblems(CRDS, asObject(p)), [], `${plan.environment} ${p.name}`);
             }
-            assert.deepEqual(layerOf(prod, "addons").outputs.nodePools, ["default", "addons"]);
+            assert.deepEqual(layerOf(prod, "addons").outputs.nodePools, ["default", "addons", "fixed"]);
             assert.equal(layerOf(prod, "addons").outputs.nodeClassName, "default");
         });
 

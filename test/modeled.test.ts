@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../synth/engine";
 import { eksCluster, eksManagedNodeGroup, type ModeledChild } from "../synth/remoteComponents";
 import type { Plan } from "../synth/synth";
-import { layerOf, synthEnv } from "./helpers";
+import { layerOf, synthEnv, synthProdWithNodeGroup } from "./helpers";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const modeledOf = (plan: Plan, layer: string): PlannedResource[] => layerOf(plan, layer).resources.filter((r) => r.modeled);
@@ -66,8 +66,9 @@ describe("modeled children of remote components", () => {
         }
     });
 
-    it("the managed node group: its aws.eks.NodeGroup, on the platform's launch template by version number", () => {
-        const [group] = modeledOf(prod, "cluster").filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
+    it("the managed node group: its aws.eks.NodeGroup, on the platform's launch template by version number", async () => {
+        // calico-overlay prod has no managed node group: prod in vpc-cni mode with its former fixed group.
+        const [group] = modeledOf(await synthProdWithNodeGroup(), "cluster").filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
         const lt = group.inputs.launchTemplate as { id: string; version: string };
         assert.match(lt.id, /^lt-/);
         assert.equal(lt.version, "1");

@@ -6,14 +6,17 @@ import { stacksOfPlan, type LayerStack } from "../policy/plan";
 import { evaluate, formatReport, summaryLine, violations } from "../policy/report";
 import type { PolicyResource, PolicyStack, Rule } from "../policy/rule";
 import { synthesize } from "../synth/synth";
-import { TEST_DAY, envConfig, synthEnv } from "./helpers";
+import { TEST_DAY, envConfig, synthEnv, synthProdWithNodeGroup } from "./helpers";
 
 let prod: LayerStack[];
 let dev: LayerStack[];
+/** prod in vpc-cni mode with a managed node group: calico-overlay prod has none (Karpenter launches every node after Calico). */
+let groups: LayerStack[];
 
 before(async () => {
     prod = stacksOfPlan(await synthEnv("prod"), true, TEST_DAY);
     dev = stacksOfPlan(await synthEnv("dev"), false, TEST_DAY);
+    groups = stacksOfPlan(await synthProdWithNodeGroup(), true, TEST_DAY);
 });
 
 const layer = (stacks: LayerStack[], name: string): PolicyStack => structuredClone(stacks.find((s) => s.layer === name)!.stack);
@@ -138,32 +141,32 @@ const EXAMPLES: Record<string, Examples> = {
         ],
     },
     "node-imdsv2": {
-        compliant: () => [layer(prod, "cluster"), layer(prod, "addons")],
+        compliant: () => [layer(groups, "cluster"), layer(prod, "addons")],
         violating: () => [
-            changed(prod, "cluster", ofType(LT), (r) => set(r.props, "metadataOptions.httpTokens", "optional")),
+            changed(groups, "cluster", ofType(LT), (r) => set(r.props, "metadataOptions.httpTokens", "optional")),
             changed(prod, "addons", ofType(NODE_CLASS), (r) => set(r.props, "spec.metadataOptions.httpPutResponseHopLimit", 2)),
-            changed(prod, "cluster", ofType(NODE_GROUP), (r) => delete r.props.launchTemplate),
+            changed(groups, "cluster", ofType(NODE_GROUP), (r) => delete r.props.launchTemplate),
         ],
     },
     "node-encrypted-volumes": {
-        compliant: () => [layer(prod, "cluster"), layer(prod, "addons")],
+        compliant: () => [layer(groups, "cluster"), layer(prod, "addons")],
         violating: () => [
-            changed(prod, "cluster", ofType(LT), (r) => set((r.props.blockDeviceMappings as unknown[])[1], "ebs.encrypted", "false")),
+            changed(groups, "cluster", ofType(LT), (r) => set((r.props.blockDeviceMappings as unknown[])[1], "ebs.encrypted", "false")),
             changed(prod, "addons", ofType(NODE_CLASS), (r) => set(r.props, "spec.blockDeviceMappings", undefined)),
         ],
     },
     "node-operating-system": {
-        compliant: () => [layer(prod, "cluster"), layer(prod, "addons"), changed(prod, "cluster", ofType(NODE_GROUP), (r) => (r.props.amiType = "AL2023_x86_64_STANDARD"))],
+        compliant: () => [layer(groups, "cluster"), layer(prod, "addons"), changed(groups, "cluster", ofType(NODE_GROUP), (r) => (r.props.amiType = "AL2023_x86_64_STANDARD"))],
         violating: () => [
-            changed(prod, "cluster", ofType(NODE_GROUP), (r) => (r.props.amiType = "AL2_x86_64")),
+            changed(groups, "cluster", ofType(NODE_GROUP), (r) => (r.props.amiType = "AL2_x86_64")),
             changed(prod, "addons", ofType(NODE_CLASS), (r) => set(r.props, "spec.amiSelectorTerms", [{ alias: "al2@latest" }])),
         ],
     },
     "node-private-subnets": {
-        compliant: () => [layer(prod, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
+        compliant: () => [layer(groups, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
         violating: () => [
-            changed(prod, "cluster", ofType(NODE_GROUP), (r) => (r.props.subnetIds = ["subnet-00000000000000000"])),
-            changed(prod, "cluster", ofType(LT), (r) => (r.props.networkInterfaces = [{ associatePublicIpAddress: "true" }])),
+            changed(groups, "cluster", ofType(NODE_GROUP), (r) => (r.props.subnetIds = ["subnet-00000000000000000"])),
+            changed(groups, "cluster", ofType(LT), (r) => (r.props.networkInterfaces = [{ associatePublicIpAddress: "true" }])),
             changed(prod, "addons", ofType(NODE_CLASS), (r) => set(r.props, "spec.subnetSelectorTerms", [{ tags: { Name: "*" } }])),
             changed(prod, "addons", ofType(NODE_CLASS), (r) => set(r.props, "spec.associatePublicIPAddress", true)),
             (() => {
@@ -204,15 +207,15 @@ const EXAMPLES: Record<string, Examples> = {
             ].map((condition) => added(layer(prod, "network"), webIdentityRole(condition))),
     },
     "iam-node-role-narrow": {
-        compliant: () => [layer(prod, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
+        compliant: () => [layer(groups, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
         violating: () => [
-            added(layer(prod, "cluster"), { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "acme-prod-fixed-node-3e788ed", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
+            added(layer(groups, "cluster"), { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "acme-prod-fixed-node-3e788ed", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
             changed(prod, "addons", ofType("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"), (r) =>
                 (r.props.policyArns as string[]).push("arn:aws:iam::aws:policy/AmazonS3FullAccess")),
-            added(layer(prod, "cluster"), { type: "aws:iam/rolePolicy:RolePolicy", props: { role: "acme-prod-fixed-node-3e788ed", policy: "{}" } }),
+            added(layer(groups, "cluster"), { type: "aws:iam/rolePolicy:RolePolicy", props: { role: "acme-prod-fixed-node-3e788ed", policy: "{}" } }),
             // A customer policy that does more than pull from ECR.
             added(
-                layer(prod, "cluster"),
+                layer(groups, "cluster"),
                 { type: "aws:iam/policy:Policy", urn: "urn:pulumi:prod::test::aws:iam/policy:Policy::wide", props: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ecr:BatchGetImage", "s3:GetObject"], Resource: "arn:aws:s3:::bucket/*" }] }) } },
                 { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "acme-prod-fixed-node-3e788ed", policyArn: "arn:aws:iam::111122223333:policy/wide" }, dependencies: ["urn:pulumi:prod::test::aws:iam/policy:Policy::wide"] },
             ),
@@ -295,6 +298,20 @@ const EXAMPLES: Record<string, Examples> = {
         violating: () => [
             added(layer(prod, "cluster"), { type: "kubernetes:core/v1:ConfigMap", props: { metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: "[]" } } }),
             added(layer(prod, "cluster"), { type: "kubernetes:core/v1:ConfigMapPatch", props: { metadata: { name: "aws-auth", namespace: "kube-system" } }, retainOnDelete: false }),
+        ],
+    },
+    "principals-exist": {
+        compliant: () => [layer(prod, "cluster"), layer(prod, "addons"), layer(dev, "network"), { ...layer(prod, "cluster"), serviceLinkedRoles: ["AWSServiceRoleForAutoScaling"] }],
+        violating: () => [
+            // The key policy names the Auto Scaling service-linked role, which a fresh account lacks.
+            changed(prod, "cluster", ofType("aws:kms/key:Key"), (r) => {
+                const doc = JSON.parse(String(r.props.policy));
+                doc.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }, Action: "kms:Decrypt", Resource: "*" });
+                r.props.policy = JSON.stringify(doc);
+            }),
+            // A trust policy naming a role no layer creates, and one naming an OIDC provider that does not exist.
+            added(layer(prod, "cluster"), { type: ROLE, props: { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/somebody" }, Action: "sts:AssumeRole" }] }) } }),
+            added(layer(prod, "network"), webIdentityRole({ StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:a:b", [`${OIDC}:aud`]: "sts.amazonaws.com" } })),
         ],
     },
     "data-karpenter-teardown-order": {

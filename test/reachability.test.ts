@@ -9,7 +9,7 @@ import { MockEngine } from "../synth/engine";
 import { CALL_FIXTURES, RESOURCE_FIXTURES } from "../synth/fixtures";
 import type { Plan, PlannedResource } from "../synth/plan";
 import { synthesize } from "../synth/synth";
-import { envConfig, rejectionOf, synthEnv } from "./helpers";
+import { envConfig, rejectionOf, synthEnv, synthProdWithNodeGroup } from "./helpers";
 
 const run = (plan: Plan): string[] => reachability.run(new PlanView(plan)).map(formatProblem);
 const all = (plan: Plan): PlannedResource[] => plan.layers.flatMap((l) => l.resources);
@@ -24,28 +24,42 @@ const nodeClassOf = (plan: Plan) => ofType(plan, "kubernetes:karpenter.k8s.aws/v
 describe("play: reachability", () => {
     let dev: Plan;
     let prod: Plan;
+    /** prod in vpc-cni mode with a managed node group (calico-overlay prod has none: Karpenter launches every node). */
+    let groups: Plan;
     before(async () => {
         dev = await synthEnv("dev");
         prod = await synthEnv("prod");
+        groups = await synthProdWithNodeGroup();
     });
 
     it("passes dev and prod: every compute carries the EKS-managed cluster security group, whose self rule allows every flow between them", () => {
         assert.deepEqual(run(dev), []);
         assert.deepEqual(run(prod), []);
+        assert.deepEqual(run(groups), []);
     });
 
-    it("Karpenter's nodes on a group without the cluster group's rules (pulumi-eks's extra group): node to node, CoreDNS, kubelet and the load balancer tag fail", () => {
-        const plan = structuredClone(prod);
-        const extra = "sg-0e0e0e0e0e0e0e0e0";
-        plan.layers[1].resources.push({ urn: "urn:pulumi:prod::platform-cluster::eks:index:Cluster$aws:ec2/securityGroup:SecurityGroup::extra", type: "aws:ec2/securityGroup:SecurityGroup", name: "extra", dependsOn: [], inputs: { tags: {} }, custom: true, remote: false, protect: false, retainOnDelete: false, id: extra });
+    /** The plan with pulumi-eks's extra group added and Karpenter's node class selecting only it. */
+    const karpenterOnExtraGroup = (base: Plan, extra: string): Plan => {
+        const plan = structuredClone(base);
+        plan.layers[1].resources.push({ urn: `urn:pulumi:${base.environment}::platform-cluster::eks:index:Cluster$aws:ec2/securityGroup:SecurityGroup::extra`, type: "aws:ec2/securityGroup:SecurityGroup", name: "extra", dependsOn: [], inputs: { tags: {} }, custom: true, remote: false, protect: false, retainOnDelete: false, id: extra });
         const spec = (nodeClassOf(plan).inputs.spec as { securityGroupSelectorTerms: unknown });
         spec.securityGroupSelectorTerms = [{ id: extra }];
-        const problems = run(plan).join("\n");
-        assert.match(problems, /node to node \(Calico VXLAN\): Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\) cannot reach node group acme-prod-fixed's nodes \(sg-[0-9a-f]+\) on udp 4789/);
+        return plan;
+    };
+
+    it("Karpenter's nodes on a group without the cluster group's rules (pulumi-eks's extra group): node to node, CoreDNS, kubelet and the load balancer tag fail", () => {
+        const extra = "sg-0e0e0e0e0e0e0e0e0";
+        // calico-overlay prod: every EC2 node is Karpenter's, so node to node is Karpenter's nodes to themselves.
+        const problems = run(karpenterOnExtraGroup(prod, extra)).join("\n");
+        assert.match(problems, /node to node \(Calico VXLAN\): Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\) cannot reach Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\) on udp 4789: add an ingress rule to sg-0e0e0e0e0e0e0e0e0 for udp 4789 from sg-0e0e0e0e0e0e0e0e0/);
         assert.match(problems, /node to node \(Calico Typha\): .* on tcp 5473/);
         assert.match(problems, /pods to CoreDNS on Fargate \(DNS\): Karpenter's nodes .* cannot reach Fargate pods .* on udp 53/);
         assert.match(problems, /control plane to kubelet: the control plane \(sg-[0-9a-f]+\) cannot reach Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\) on tcp 10250: add an ingress rule to sg-0e0e0e0e0e0e0e0e0 for tcp 10250/);
         assert.match(problems, /Karpenter's nodes \(EC2NodeClass default\) carry 0 security groups tagged kubernetes.io\/cluster\/acme-prod/);
+        // Beside a managed node group (vpc-cni mode): Karpenter's nodes and the group's cannot reach each other.
+        const mixed = run(karpenterOnExtraGroup(groups, extra)).join("\n");
+        assert.match(mixed, /node to node \(pods on any port\): Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\) cannot reach node group acme-prod-fixed's nodes \(sg-[0-9a-f]+\) on tcp 1:/);
+        assert.match(mixed, /node to node \(pods on any port\): node group acme-prod-fixed's nodes \(sg-[0-9a-f]+\) cannot reach Karpenter's nodes \(EC2NodeClass default\) \(sg-0e0e0e0e0e0e0e0e0\)/);
     });
 
     it("the cluster group without its self rule: nodes to nodes fail in vpc-cni mode (dev) too", () => {
@@ -54,7 +68,7 @@ describe("play: reachability", () => {
     });
 
     it("a node group whose launch template names its own group carries only that group", () => {
-        const plan = structuredClone(prod);
+        const plan = structuredClone(groups);
         const template = ofType(plan, "aws:ec2/launchTemplate:LaunchTemplate")[0];
         template.inputs.vpcSecurityGroupIds = ["sg-0abcabcabcabcabc0"];
         assert.match(run(plan).join("\n"), /control plane to kubelet: .* cannot reach node group acme-prod-fixed's nodes \(sg-0abcabcabcabcabc0\) on tcp 10250/);
@@ -67,7 +81,11 @@ describe("play: reachability", () => {
         const noEfs = without(plan, (r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.fromPort === 2049);
         const problems = run(noEfs).join("\n");
         assert.match(problems, /nodes and pods to the VPC endpoints: Fargate pods .* cannot reach the VPC endpoints \(sg-[0-9a-f]+\) on tcp 443/);
-        assert.match(problems, /nodes to EFS \(NFS\): node group acme-prod-fixed's nodes .* cannot reach the EFS mount targets .* on tcp 2049/);
+        assert.match(problems, /nodes and pods to the VPC endpoints: Karpenter's nodes \(EC2NodeClass default\) .* cannot reach the VPC endpoints \(sg-[0-9a-f]+\) on tcp 443/);
+        assert.match(problems, /nodes to EFS \(NFS\): Karpenter's nodes \(EC2NodeClass default\) .* cannot reach the EFS mount targets .* on tcp 2049/);
+        // A managed node group's nodes (vpc-cni mode) need the same rule.
+        const groupsNoEfs = without(groups, (r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.fromPort === 2049);
+        assert.match(run(groupsNoEfs).join("\n"), /nodes to EFS \(NFS\): node group acme-prod-fixed's nodes .* cannot reach the EFS mount targets .* on tcp 2049/);
     });
 
     it("nodes and pods to the API: the control plane's group must admit them (its self rule, or the rule for the VPC's addresses)", () => {
@@ -112,7 +130,8 @@ describe("play: reachability", () => {
         const config = envConfig("prod");
         const engine = new MockEngine(config.region, { ...RESOURCE_FIXTURES, "eks:index:Cluster": reverted }, CALL_FIXTURES);
         const err = await rejectionOf(synthesize(config, "layered", undefined, engine));
-        assert.match(err.message, /\[reachability\] node to node \(Calico VXLAN\): Karpenter's nodes \(EC2NodeClass default\) \(sg-[0-9a-f]+\) cannot reach node group acme-prod-fixed's nodes/);
+        assert.match(err.message, /\[reachability\] node to node \(Calico VXLAN\): Karpenter's nodes \(EC2NodeClass default\) \(sg-[0-9a-f]+\) cannot reach Karpenter's nodes \(EC2NodeClass default\) \(sg-[0-9a-f]+\) on udp 4789/);
+        assert.match(err.message, /\[reachability\] control plane to kubelet: the control plane \(.*\) cannot reach Karpenter's nodes \(EC2NodeClass default\) \(sg-[0-9a-f]+\) on tcp 10250/);
         assert.match(err.message, /\[reachability\] Karpenter's nodes \(EC2NodeClass default\) carry 0 security groups tagged kubernetes.io\/cluster\/acme-prod/);
     });
 });

@@ -9,7 +9,8 @@ import { fargateKind, nodePoolKind } from "../plays/scheduling/nodes";
 import { placementOf } from "../plays/scheduling/pods";
 import { PlanView } from "../plays/view";
 import type { Plan, PlannedResource } from "../synth/plan";
-import { synthEnv } from "./helpers";
+import { synthesize } from "../synth/synth";
+import { configWith, synthEnv } from "./helpers";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -68,11 +69,13 @@ describe("plays/scheduling", () => {
     });
 
     it("refuses a node group whose taint no pod tolerates", async () => {
-        // The component and the aws.eks.NodeGroup modeled beneath it (what the play reads first).
-        const plan = mutated(await synthEnv("prod"), (r) => r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup", (r) => {
+        // prod (calico-overlay) has no managed node group: a vpc-cni environment with one. The component and
+        // the aws.eks.NodeGroup modeled beneath it (what the play reads first).
+        const { plan: base } = await synthesize(configWith({ "platform:nodeGroups": [{ name: "fixed", instanceTypes: ["m6a.large"] }] }));
+        const plan = mutated(base, (r) => r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup", (r) => {
             r.inputs.taints = [{ key: "platform.acme.io/capacity", value: "fixed", effect: "NO_SCHEDULE" }];
         });
-        assert.ok(messages(plan).some((m) => m.includes("node group acme-prod-fixed: no pod tolerates its taints")), messages(plan).join("\n"));
+        assert.ok(messages(plan).some((m) => m.includes("node group acme-test-fixed: no pod tolerates its taints")), messages(plan).join("\n"));
     });
 
     it("refuses two pods binding the same host port on a node (the kubelet's 10250 included)", async () => {

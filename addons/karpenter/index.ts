@@ -36,7 +36,11 @@ export class Karpenter extends pulumi.ComponentResource {
     /** The controller's Helm release: whatever needs Karpenter's CRDs or nodes waits for it. */
     readonly release: HelmRelease;
 
-    constructor(name: string, ctx: AddonContext, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * `podNetwork`: what every node needs before it launches, beyond the cluster layer (Calico in
+     * calico-overlay mode): the node class and pools wait for it, so no node comes up without its network plugin.
+     */
+    constructor(name: string, ctx: AddonContext, opts?: pulumi.ComponentResourceOptions, podNetwork: pulumi.Resource[] = []) {
         super("platform:addons:Karpenter", name, {}, opts);
         const k = ctx.config.karpenter;
         const cluster = ctx.clusterName;
@@ -131,14 +135,14 @@ export class Karpenter extends pulumi.ComponentResource {
             kind: "EC2NodeClass",
             metadata: { name: DEFAULT_NODE_CLASS },
             spec,
-        }, { parent: this, provider: ctx.provider, dependsOn: [this.release, nodeAccess] });
+        }, { parent: this, provider: ctx.provider, dependsOn: [this.release, nodeAccess, ...podNetwork] });
 
         const pools = k.nodePools.map((pool) => {
             const manifest = nodePool(pool, DEFAULT_NODE_CLASS);
             return new k8s.apiextensions.CustomResource(`${name}-karpenter-${pool.name}`, manifest, {
                 parent: this,
                 provider: ctx.provider,
-                dependsOn: [this.release, nodeClass],
+                dependsOn: [this.release, nodeClass, ...podNetwork],
             });
         });
 

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../lib/config/schema";
-import { policy } from "../../lib/iam";
+import { policy, serviceLinkedRoleArn, type Statement } from "../../lib/iam";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -20,30 +20,40 @@ export interface ControlPlaneArgs {
     tags: Record<string, string>;
 }
 
+/** The service-linked role through which Auto Scaling (and so every managed node group) launches instances. */
+export const AUTOSCALING_ROLE = "AWSServiceRoleForAutoScaling";
+
 /**
  * The platform key: EKS secrets envelope encryption and the nodes' EBS volumes. Besides the
- * account's own administrators, EC2 (volumes of every node) and EKS (secrets) may use it on this
- * account's behalf, and the Auto Scaling service-linked role may (managed node groups launch
- * encrypted volumes through it).
+ * account's own administrators, any principal of this account may use it through EC2 (the volumes
+ * of every node, including those Auto Scaling launches for managed node groups: the same grant as
+ * the AWS-managed `aws/ebs` key) and through EKS (secrets). The Auto Scaling service-linked role is
+ * named as well only when config says the account has it (`platform:serviceLinkedRoles`): it exists
+ * only after the account's first Auto Scaling group, and KMS refuses a policy naming a missing role.
  */
-export function keyPolicy(accountId: string, region: string) {
+export function keyPolicy(accountId: string, region: string, serviceLinkedRoles: readonly string[] = []) {
     const use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
     const viaService = (service: string) => ({ StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": `${service}.${region}.amazonaws.com` } });
-    const autoscaling = `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-    return policy(
+    const statements: Statement[] = [
         { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
         { Sid: "EbsVolumes", Effect: "Allow", Principal: { AWS: "*" }, Action: [...use, "kms:CreateGrant"], Resource: "*", Condition: viaService("ec2") },
         { Sid: "EksSecrets", Effect: "Allow", Principal: { AWS: "*" }, Action: [...use, "kms:CreateGrant"], Resource: "*", Condition: viaService("eks") },
-        { Sid: "AutoScalingVolumes", Effect: "Allow", Principal: { AWS: autoscaling }, Action: use, Resource: "*" },
-        {
-            Sid: "AutoScalingGrants",
-            Effect: "Allow",
-            Principal: { AWS: autoscaling },
-            Action: "kms:CreateGrant",
-            Resource: "*",
-            Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-        },
-    );
+    ];
+    if (serviceLinkedRoles.includes(AUTOSCALING_ROLE)) {
+        const autoscaling = serviceLinkedRoleArn(accountId, "autoscaling.amazonaws.com", AUTOSCALING_ROLE);
+        statements.push(
+            { Sid: "AutoScalingVolumes", Effect: "Allow", Principal: { AWS: autoscaling }, Action: use, Resource: "*" },
+            {
+                Sid: "AutoScalingGrants",
+                Effect: "Allow",
+                Principal: { AWS: autoscaling },
+                Action: "kms:CreateGrant",
+                Resource: "*",
+                Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+            },
+        );
+    }
+    return policy(...statements);
 }
 
 export class ControlPlane extends pulumi.ComponentResource {
@@ -60,7 +70,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             description: `${args.clusterName}: EKS secrets and node volumes`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(keyPolicy(account, c.region))),
+            policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(keyPolicy(account, c.region, c.serviceLinkedRoles))),
             tags: args.tags,
         }, { parent: this, protect: true });
         new aws.kms.Alias(`${name}-platform`, { name: `alias/${args.clusterName}-platform`, targetKeyId: key.keyId }, { parent: this });

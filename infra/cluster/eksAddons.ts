@@ -28,6 +28,12 @@ export function vpcCniConfiguration(c: PlatformConfig) {
 }
 
 export class EksAddons extends pulumi.ComponentResource {
+    /**
+     * What a node needs before it can become Ready and reach the API: the VPC CNI (vpc-cni mode) and
+     * kube-proxy. Node groups wait for these; in calico-overlay mode the network plugin comes with the add-ons layer.
+     */
+    readonly nodeNetwork: pulumi.Resource[];
+
     constructor(name: string, args: EksAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:EksAddons", name, {}, opts);
         const c = args.config;
@@ -43,8 +49,9 @@ export class EksAddons extends pulumi.ComponentResource {
             }, { parent: this, dependsOn });
 
         const cni = c.podNetwork.mode === "vpc-cni" ? [addon("vpc-cni", c.eksAddonVersions.vpcCni, vpcCniConfiguration(c))] : [];
-        addon("kube-proxy", c.eksAddonVersions.kubeProxy, undefined, cni);
+        const kubeProxy = addon("kube-proxy", c.eksAddonVersions.kubeProxy, undefined, cni);
         addon("coredns", c.eksAddonVersions.coredns, corednsConfiguration(c), args.fargateReady);
+        this.nodeNetwork = [...cni, kubeProxy];
         this.registerOutputs({});
     }
 }

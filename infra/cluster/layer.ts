@@ -67,6 +67,11 @@ export const layer = defineLayer({
             tags,
         }, { dependsOn: [cluster] });
 
+        const eksAddons = new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready, tags }, { dependsOn: [cluster] });
+
+        // Nodes come up Ready only with their network plugin: node groups wait for it (the config
+        // refuses node groups in calico-overlay mode, where Calico comes with the add-ons layer;
+        // plays/bringUp.ts checks the order in the plan).
         const nodeGroups = c.nodeGroups.map((spec) => new ManagedNodeGroup(`${name}-${spec.name}`, {
             cluster,
             clusterName: name,
@@ -76,7 +81,7 @@ export const layer = defineLayer({
             kmsKeyArn: controlPlane.kmsKeyArn,
             podNetworkMode: c.podNetwork.mode,
             tags,
-        }));
+        }, { dependsOn: eksAddons.nodeNetwork }));
 
         // Without internet egress every image is pulled through the account's ECR: the cache, and
         // the right to fill it for every role that pulls (Fargate, the node groups; Karpenter's nodes in the add-ons layer).
@@ -97,8 +102,6 @@ export const layer = defineLayer({
                 }, { parent: imageCache });
             }
         }
-
-        new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready, tags }, { dependsOn: [cluster] });
 
         const identities: Identity[] = [
             ...configIdentities(c.access),

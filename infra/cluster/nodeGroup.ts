@@ -5,6 +5,7 @@ import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { PlatformConfig, PodNetworkMode } from "../../lib/config/schema";
+import { dependenciesOf } from "../../lib/dependencies";
 import { nodeRolePolicies, roleWithPolicies, serviceTrust } from "../../lib/iam";
 
 export type NodeGroupSpec = PlatformConfig["nodeGroups"][number];
@@ -108,7 +109,8 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
             taints: spec.taints,
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
             tags: args.tags,
-        }, { parent: this });
+        // Children do not inherit the component's dependsOn: the group itself waits for the nodes' network.
+        }, { parent: this, dependsOn: dependenciesOf(opts) });
 
         this.roleArn = role.arn;
         this.launchTemplateId = launchTemplate.id;

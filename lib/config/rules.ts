@@ -118,6 +118,27 @@ const overlayCapacity: Rule = ({ podNetwork, capacity }) => {
     return problems;
 };
 
+/**
+ * A node joins Ready only once a network plugin runs on it, and EKS fails a managed node group whose
+ * nodes stay NotReady (NodeCreationFailure). In calico-overlay mode the plugin is Calico, installed by
+ * the add-ons layer, after the cluster layer's node groups: there, every EC2 node comes from Karpenter,
+ * whose node pools the add-ons layer creates after Calico.
+ */
+const nodeGroupsNeedTheirNetwork: Rule = ({ podNetwork, nodeGroups, addons }) => [
+    ...(podNetwork?.mode === "calico-overlay" && addons && !addons.calico.enabled
+        ? [{ path: ["addons", "calico", "enabled"], message: "must be true in calico-overlay mode: Calico is the pod network there, and no node would ever become Ready without it" }]
+        : []),
+    ...(podNetwork?.mode === "calico-overlay" && nodeGroups?.length
+        ? [{
+                path: ["nodeGroups"],
+                message:
+                    `managed node groups (${nodeGroups.map((g) => g.name).join(", ")}) cannot come up in calico-overlay mode: Calico, the network plugin, ` +
+                "arrives with the add-ons layer, after the cluster layer's node groups, so their nodes would stay NotReady and EKS would fail the group " +
+                "(NodeCreationFailure). Give fixed capacity as a Karpenter node pool (platform:karpenter.nodePools, launched after Calico), or use podNetwork.mode vpc-cni",
+            }]
+        : []),
+];
+
 /** Production allows only narrow public ranges: two /1s are the internet as much as one /0. */
 const MIN_PRODUCTION_PUBLIC_PREFIX = 16;
 
@@ -359,7 +380,7 @@ const requiredAddons: Rule = requiredAddonProblems;
 const applicationAddons: Rule = applicationAddonProblems;
 
 export const RULES: readonly Rule[] = [
-    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, endpointAccess, accessAndRoutes,
+    zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, nodeGroupsNeedTheirNetwork, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
     karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
     requiredAddons, applicationAddons, accountPinned,

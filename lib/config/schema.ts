@@ -30,6 +30,9 @@ const roleArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN` });
 
+/** The name of a service-linked role, e.g. `AWSServiceRoleForAutoScaling` (a custom suffix follows `_`). */
+export const SERVICE_LINKED_ROLE = /^AWSServiceRoleFor[A-Za-z0-9+=,.@_-]+$/;
+
 const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
 
 const nodeGroup = z.strictObject({
@@ -219,7 +222,7 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("CoreDNS runs on Fargate and scales with the cluster."),
-    nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node)."),
+    nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node). vpc-cni mode only: in calico-overlay mode the network plugin arrives with the add-ons layer, after the node groups, so give fixed capacity as a Karpenter node pool."),
     fargateProfiles: z.array(fargateProfile).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
     fargateLogging: z
         .strictObject({
@@ -251,6 +254,13 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("Who may use the cluster (EKS access entries; aws-auth too in API_AND_CONFIG_MAP mode)."),
+    serviceLinkedRoles: z
+        .array(z.string().regex(SERVICE_LINKED_ROLE, { error: (iss) => `${JSON.stringify(iss.input)} is not a service-linked role name such as "AWSServiceRoleForAutoScaling"` }))
+        .default([])
+        .describe(
+            "Service-linked roles that already exist in the account (e.g. `AWSServiceRoleForAutoScaling`, there once the account has had an Auto Scaling group). " +
+            "A key or trust policy may name only these: AWS refuses a policy that names a role which does not exist yet, and a service-linked role cannot be created twice.",
+        ),
     imageCache: imageCacheSchema,
     charts: chartsSchema,
     karpenter: karpenterSchema,

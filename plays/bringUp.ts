@@ -1,0 +1,246 @@
+// Bring-up order: what a first `pulumi up` needs to exist before each thing it creates, played over
+// the plan's dependency graph (a later layer counts as after every earlier one; within a stack only
+// the graph orders anything).
+// - EC2 capacity (node groups, Karpenter node pools) comes after the network plugin: a node without
+//   one stays NotReady, and EKS fails a managed node group whose nodes do (NodeCreationFailure).
+// - A custom resource comes after the release or object that installs its CRD: the API server
+//   refuses an object of a kind it does not know yet (Helm: "no matches for kind").
+// - An object that a fail-closed admission webhook intercepts comes after the webhook's workload,
+//   or before the webhook exists: while the webhook's pods start, the API server refuses it (e.g. the
+//   AWS load balancer controller's Service mutator intercepts every Service create).
+// `privateApiUsers` lists what needs the Kubernetes API from the deploy machine (the deploy path).
+import { play, readableUrn, type PlayProblem } from "./play";
+import type { PlanView, ViewResource } from "./view";
+
+type Values = Record<string, unknown>;
+
+/** The chart's name, whether given by name or as an OCI reference (`oci://<registry>/<path>/<chart>`). */
+export const chartNameOf = (chart: string): string => chart.split("/").pop() ?? chart;
+
+/** The plan's Helm releases, with the chart's name. */
+const releasesOf = (view: PlanView) => view.releases().map((r) => ({ ...r, chart: chartNameOf(r.chart) }));
+
+/** A value at a dotted path, or undefined. */
+function at(value: unknown, path: string): unknown {
+    let cur = value;
+    for (const key of path.split(".")) {
+        if (cur === null || typeof cur !== "object") return undefined;
+        cur = (cur as Values)[key];
+    }
+    return cur;
+}
+
+/** What launches EC2 nodes. */
+export const CAPACITY_TYPES = [
+    "eks:index:ManagedNodeGroup",
+    "eks:index:NodeGroup",
+    "eks:index:NodeGroupV2",
+    "aws:eks/nodeGroup:NodeGroup",
+    "aws:autoscaling/group:Group",
+    "kubernetes:karpenter.sh/v1:NodePool",
+] as const;
+
+/** A resource that installs a pod network plugin, and which plugin. */
+export interface NetworkPlugin { resource: ViewResource; plugin: string }
+
+/**
+ * The network plugins of the plan. Calico as the CNI (tigera-operator with `installation.cni.type:
+ * Calico`) replaces the VPC CNI; otherwise the VPC CNI as an EKS add-on, or the one EKS bootstraps
+ * itself (`bootstrapSelfManagedAddons`, default true) or pulumi-eks installs (`useDefaultVpcCni` false).
+ */
+export function networkPlugins(view: PlanView): NetworkPlugin[] {
+    const calico = releasesOf(view)
+        .filter((r) => r.chart === "tigera-operator" && at(r.values, "installation.enabled") !== false && at(r.values, "installation.cni.type") === "Calico")
+        .map((r) => ({ resource: r.resource, plugin: "Calico (tigera-operator)" }));
+    if (calico.length) return calico;
+    const addons = view.ofType("aws:eks/addon:Addon")
+        .filter((r) => r.inputs.addonName === "vpc-cni")
+        .map((resource) => ({ resource, plugin: "the VPC CNI (EKS add-on)" }));
+    const bootstrapped = view.ofType("eks:index:Cluster")
+        .filter((r) => r.inputs.bootstrapSelfManagedAddons !== false || r.inputs.useDefaultVpcCni !== true)
+        .map((resource) => ({ resource, plugin: "the VPC CNI the cluster bootstraps" }));
+    return [...addons, ...bootstrapped];
+}
+
+/** API groups the Kubernetes API server serves itself: their kinds need no CRD. */
+const BUILT_IN_GROUPS = new Set([
+    "", "core", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io", "storage.k8s.io",
+    "scheduling.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "coordination.k8s.io",
+    "node.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "flowcontrol.apiserver.k8s.io", "events.k8s.io", "resource.k8s.io",
+    "authentication.k8s.io", "authorization.k8s.io",
+]);
+
+export const groupOf = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
+
+/**
+ * The API groups a chart installs CRDs for, given its values (from each chart's files at the pinned
+ * version: `crds/` Helm applies first, or CRD templates). Charts not listed install none.
+ */
+export const CHART_CRDS: Record<string, (values: Values, skipCrds: boolean) => string[]> = {
+    "karpenter-crd": () => ["karpenter.sh", "karpenter.k8s.aws"],
+    // The karpenter chart ships the same CRDs in crds/ (skipped when karpenter-crd owns them).
+    karpenter: (_, skip) => (skip ? [] : ["karpenter.sh", "karpenter.k8s.aws"]),
+    // From v3.32 the tigera-operator chart no longer ships CRDs (charts/tigera-operator/README.md at v3.32.1).
+    "crd.projectcalico.org.v1": () => ["crd.projectcalico.org", "operator.tigera.io"],
+    "kube-prometheus-stack": (v, skip) => (skip || at(v, "crds.enabled") === false ? [] : ["monitoring.coreos.com"]),
+    "secrets-store-csi-driver": (_, skip) => (skip ? [] : ["secrets-store.csi.x-k8s.io"]),
+};
+
+/** Every `<key>: { enabled: true }` anywhere in a release's values (subcharts included). */
+function enabledKeys(values: unknown, into = new Set<string>()): Set<string> {
+    if (!values || typeof values !== "object") return into;
+    for (const [key, v] of Object.entries(values)) {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            if ((v as Values).enabled === true) into.add(key);
+            enabledKeys(v, into);
+        }
+    }
+    return into;
+}
+
+/**
+ * The custom-resource groups a release renders from its values: the tigera-operator chart's
+ * Installation, APIServer, Goldmane and Whisker (operator.tigera.io), and any chart's
+ * ServiceMonitor, PodMonitor or PrometheusRule (`serviceMonitor.enabled` and friends).
+ */
+export function renderedGroups(chart: string, values: Values): string[] {
+    const groups = new Set<string>();
+    if (chart === "tigera-operator") {
+        if (at(values, "installation.enabled") !== false) groups.add("operator.tigera.io");
+        for (const key of ["apiServer", "goldmane", "whisker"]) if (at(values, `${key}.enabled`) === true) groups.add("operator.tigera.io");
+        if (at(values, "defaultFelixConfiguration.enabled") === true) groups.add("crd.projectcalico.org");
+    }
+    const enabled = enabledKeys(values);
+    if (["serviceMonitor", "podMonitor", "prometheusRule"].some((k) => enabled.has(k))) groups.add("monitoring.coreos.com");
+    return [...groups];
+}
+
+/** What a resource creates in the cluster, as (group, kind) pairs. */
+interface Creates { group: string; kind: string }
+
+/** Charts that render no Service (CRD-only charts; the tigera-operator chart deploys only the operator). */
+const CHARTS_WITHOUT_SERVICE = new Set(["karpenter-crd", "crd.projectcalico.org.v1", "tigera-operator"]);
+
+/** A fail-closed admission webhook a chart installs, and what it intercepts on create. */
+export interface Webhook { name: string; intercepts: (o: Creates) => boolean }
+
+/**
+ * Fail-closed (failurePolicy Fail) webhooks of the charts the platform installs, from each chart's
+ * values at the pinned version.
+ */
+export const CHART_WEBHOOKS: Record<string, (values: Values) => Webhook[]> = {
+    "aws-load-balancer-controller": (v) => [
+        ...(at(v, "enableServiceMutatorWebhook") !== false && at(v, "serviceMutatorWebhookConfig.failurePolicy") !== "Ignore"
+            ? [{ name: "the Service mutating webhook (mservice.elbv2.k8s.aws)", intercepts: (o: Creates) => o.group === "" && o.kind === "Service" }]
+            : []),
+        ...(at(v, "webhookConfig.disableIngressValidation") !== true && at(v, "webhookConfig.ingressValdationFailurePolicy") !== "Ignore"
+            ? [{ name: "the Ingress validating webhook (vingress.elbv2.k8s.aws)", intercepts: (o: Creates) => o.group === "networking.k8s.io" && o.kind === "Ingress" }]
+            : []),
+        { name: "the TargetGroupBinding webhooks", intercepts: (o: Creates) => o.group === "elbv2.k8s.aws" },
+    ],
+    "ingress-nginx": (v) =>
+        at(v, "controller.admissionWebhooks.enabled") !== false && at(v, "controller.admissionWebhooks.failurePolicy") !== "Ignore"
+            ? [{ name: "the Ingress validating webhook (validate.nginx.ingress.kubernetes.io)", intercepts: (o: Creates) => o.group === "networking.k8s.io" && o.kind === "Ingress" }]
+            : [],
+};
+
+/** What each Helm release and each declared object creates. */
+function creations(view: PlanView): { resource: ViewResource; creates: Creates[]; what: string }[] {
+    const releases = releasesOf(view).map((r) => ({
+        resource: r.resource,
+        what: `the ${r.chart} release`,
+        creates: [
+            ...(CHARTS_WITHOUT_SERVICE.has(r.chart) ? [] : [{ group: "", kind: "Service" }]),
+            ...renderedGroups(r.chart, r.values).map((group) => ({ group, kind: "*" })),
+        ],
+    }));
+    const objects = view.manifests().map(({ resource, manifest }) => ({
+        resource,
+        what: `${manifest.kind} ${[manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join("/")}`,
+        creates: [{ group: groupOf(manifest.apiVersion), kind: manifest.kind }],
+    }));
+    return [...releases, ...objects];
+}
+
+/** Whether `a` and `b` are ordered either way (not created side by side). */
+const ordered = (view: PlanView, a: ViewResource, b: ViewResource) => view.after(a, b) || view.after(b, a);
+
+const name = (r: ViewResource) => readableUrn(r.urn);
+
+export const bringUp = play(
+    {
+        id: "bring-up-order",
+        description: "EC2 capacity after the network plugin, custom resources after their CRDs, objects a fail-closed webhook intercepts after its workload",
+    },
+    (view, problem) => {
+        const problems: PlayProblem[] = [];
+
+        // 1. Capacity after the network plugin. A modeled child (the aws.eks.NodeGroup of an
+        // eks.ManagedNodeGroup) waits for what its component waits for: the component is named, once.
+        const plugins = networkPlugins(view);
+        const early = view.ofType(...CAPACITY_TYPES).filter((capacity) => !plugins.some((p) => view.after(capacity, p.resource)));
+        const earlyUrns = new Set(early.map((r) => r.urn));
+        const underEarly = (r: ViewResource): boolean => {
+            const parent = r.parent ? view.byUrn.get(r.parent) : undefined;
+            return Boolean(parent && (earlyUrns.has(parent.urn) || underEarly(parent)));
+        };
+        for (const capacity of early.filter((r) => !underEarly(r))) {
+            problems.push(problem(
+                plugins.length
+                    ? `launches EC2 nodes without waiting for ${plugins.map((p) => `${p.plugin} (${name(p.resource)})`).join(" or ")}: ` +
+                    "its nodes would come up without a network plugin and stay NotReady (EKS fails a managed node group then: NodeCreationFailure). " +
+                    "Make it depend on the network plugin"
+                    : "launches EC2 nodes, but nothing in the plan installs a network plugin (the VPC CNI add-on or Calico): its nodes would stay NotReady",
+                capacity.urn,
+            ));
+        }
+
+        // 2. Custom resources after their CRDs.
+        const providers = [
+            ...releasesOf(view).flatMap((r) =>
+                (CHART_CRDS[r.chart]?.(r.values, r.resource.inputs.skipCrds === true) ?? []).map((group) => ({ group, resource: r.resource, what: `the ${r.chart} release` }))),
+            ...view.manifests()
+                .filter(({ manifest }) => manifest.kind === "CustomResourceDefinition")
+                .map(({ resource, manifest }) => ({ group: String(at(manifest, "spec.group")), resource, what: `the CRD ${manifest.metadata.name}` })),
+        ];
+        const all = creations(view);
+        for (const { resource, creates, what } of all) {
+            for (const group of new Set(creates.map((c) => c.group).filter((g) => !BUILT_IN_GROUPS.has(g)))) {
+                const installers = providers.filter((p) => p.group === group);
+                if (installers.some((p) => p.resource.urn === resource.urn || view.after(resource, p.resource))) continue;
+                problems.push(problem(
+                    installers.length
+                        ? `${what} creates ${group} objects without waiting for ${installers.map((p) => `${p.what} (${name(p.resource)})`).join(" or ")}, which installs their CRDs: the API server would refuse them (no matches for kind)`
+                        : `${what} creates ${group} objects, but nothing in the plan installs their CRDs: the API server would refuse them (no matches for kind)`,
+                    resource.urn,
+                ));
+            }
+        }
+
+        // 3. What a fail-closed webhook intercepts, after the webhook's workload (or before the webhook exists).
+        for (const release of releasesOf(view)) {
+            for (const webhook of CHART_WEBHOOKS[release.chart]?.(release.values) ?? []) {
+                for (const { resource, creates, what } of all) {
+                    if (resource.urn === release.resource.urn || !creates.some(webhook.intercepts)) continue;
+                    if (ordered(view, resource, release.resource)) continue;
+                    problems.push(problem(
+                        `${what} is created side by side with the ${release.chart} release (${name(release.resource)}), whose ${webhook.name} fails closed: ` +
+                        "while the webhook's pods start, the API server refuses what it intercepts. Order it after that release",
+                        resource.urn,
+                    ));
+                }
+            }
+        }
+        return problems;
+    },
+);
+
+/** A resource that talks to the cluster's Kubernetes API from the deploy machine. */
+export interface ApiUser { layer: string; resource: string; type: string }
+
+/** Everything that needs the Kubernetes API from the deploy machine, per layer (the Kubernetes provider's resources, and pulumi-eks's cluster, which polls the API's health). */
+export function privateApiUsers(view: PlanView): ApiUser[] {
+    return view.resources
+        .filter((r) => (r.custom && r.type.startsWith("kubernetes:")) || r.type === "eks:index:Cluster")
+        .map((r) => ({ layer: r.layer, resource: name(r), type: r.type }));
+}
