@@ -238,9 +238,14 @@ export const bringUp = play(
 /** A resource that talks to the cluster's Kubernetes API from the deploy machine. */
 export interface ApiUser { layer: string; resource: string; type: string }
 
-/** Everything that needs the Kubernetes API from the deploy machine, per layer (the Kubernetes provider's resources, and pulumi-eks's cluster, which polls the API's health). */
+/**
+ * Everything that needs the Kubernetes API from the deploy machine, per layer: the Kubernetes
+ * provider's resources, and pulumi-eks's cluster with its public endpoint on (createCluster in
+ * nodejs/eks/cluster/cluster.ts at v4.3.0 polls /healthz on up only then; a private-only cluster
+ * component never calls the API itself).
+ */
 export function privateApiUsers(view: PlanView): ApiUser[] {
     return view.resources
-        .filter((r) => (r.custom && r.type.startsWith("kubernetes:")) || r.type === "eks:index:Cluster")
+        .filter((r) => (r.custom && r.type.startsWith("kubernetes:")) || (r.type === "eks:index:Cluster" && r.inputs.endpointPublicAccess === true))
         .map((r) => ({ layer: r.layer, resource: name(r), type: r.type }));
 }

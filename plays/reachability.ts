@@ -11,7 +11,7 @@ import type { PlanView, ViewResource } from "./view";
 
 type Protocol = "tcp" | "udp";
 
-interface Ingress {
+export interface Ingress {
     /** The group the rule is on. */
     sg: string;
     protocol: string;
@@ -45,7 +45,7 @@ const protocolOf = (p: unknown): string => {
 };
 
 /** Every ingress rule of the plan: inline, aws.ec2.SecurityGroupRule and aws.vpc.SecurityGroupIngressRule. */
-function ingressRules(view: PlanView): Ingress[] {
+export function ingressRules(view: PlanView): Ingress[] {
     const rules: Ingress[] = [];
     for (const sg of view.ofType("aws:ec2/securityGroup:SecurityGroup")) {
         if (!sg.id) continue;
@@ -76,7 +76,7 @@ function ingressRules(view: PlanView): Ingress[] {
     return rules.map((r) => (r.protocol === "-1" ? { ...r, from: 0, to: 65535 } : r));
 }
 
-const covers = (rule: Ingress, protocol: Protocol, port: number) =>
+export const covers = (rule: Ingress, protocol: Protocol, port: number) =>
     (rule.protocol === "-1" || rule.protocol === protocol) && rule.from <= port && port <= rule.to;
 
 /** Whether a flow from a source (its groups, or its addresses) to one of the destination's groups is allowed. */

@@ -6,6 +6,7 @@ import { REPO_ROOT } from "../lib/layers";
 import { CommandFailed, TERMINAL, action, command, environmentArguments, environmentOf, jsonOption, runMain, isEntry, type Io } from "../lib/commandLine";
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, reportJson, summaryLine } from "../policy/report";
+import { DeployPathError, deployPath, writeDeployPath } from "./deployPath";
 import { writePlan, summarize } from "./output";
 import { SynthError, synthesize } from "./synth";
 
@@ -28,7 +29,10 @@ export function synthCommand(io: Io = TERMINAL): Command {
             const config = loadConfigFile(file);
             const started = Date.now();
             const { plan, warnings } = await synthesize(config, opts.single ? "single" : "layered");
-            const written = writePlan(plan, outDir);
+            // Derived before anything is written: a plan it cannot describe fails the synth.
+            const path_ = deployPath(plan);
+            const manifests = writePlan(plan, outDir);
+            const written = [...manifests, ...writeDeployPath(path_, outDir)];
             const policy = evaluate(env, stacksOfPlan(plan, config.tier === "production"));
             if (opts.json) {
                 const { findings: _findings, ...verdict } = reportJson(policy);
@@ -44,10 +48,12 @@ export function synthCommand(io: Io = TERMINAL): Command {
             }
             io.out(summarize(plan, warnings));
             io.out(`\n${summaryLine(policy)} (the report: npm run policy -- ${env})`);
-            io.out(`\nwrote ${path.relative(process.cwd(), written[0]) || written[0]} and ${written.length - 1} manifest file(s) in ${Date.now() - started} ms`);
+            const shown = (file: string) => path.relative(process.cwd(), file) || file;
+            io.out(`\nwrote ${shown(written[0])}, ${shown(path.join(outDir, "deploy-path.md"))} (and .json) and ${manifests.length - 1} manifest file(s) in ${Date.now() - started} ms`);
             return 0;
         } catch (err) {
             if (err instanceof ConfigError) throw new CommandFailed(`${err.message}\nnothing was written`);
+            if (err instanceof DeployPathError) throw new CommandFailed(`synth failed: the deploy path: ${err.message}\nnothing was written`);
             if (err instanceof SynthError) throw new CommandFailed(`synth failed:\n${err.problems.map((p) => `  - ${p}`).join("\n")}\nnothing was written`);
             throw err;
         }

@@ -71,6 +71,8 @@ export function readable(value: unknown): unknown {
 export class MockEngine implements pulumi.runtime.Mocks {
     readonly resources: PlannedResource[] = [];
     readonly errors: string[] = [];
+    /** The data sources the program called, in order (type tokens): the deploy path reads which AWS APIs they reach. */
+    readonly calls: string[] = [];
     /** Deployed stacks by fully qualified name (`organization/project/stack`). */
     readonly stacks = new Map<string, StackOutputs>();
     readonly ctx: FixtureContext;
@@ -108,6 +110,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.calls.push(args.token);
         const fixture = this.callFixtures[args.token];
         if (!fixture) return this.fail(`no fixture for the data source ${args.token}: add one to synth/fixtures.ts`);
         return fixture(args.inputs, this.ctx);

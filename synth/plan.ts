@@ -31,6 +31,8 @@ export interface LayerPlan {
     stack: string;
     outputs: Record<string, unknown>;
     resources: PlannedResource[];
+    /** The data sources the layer called (type tokens, e.g. `aws:index/getCallerIdentity:getCallerIdentity`). */
+    calls?: string[];
 }
 
 export interface Plan {

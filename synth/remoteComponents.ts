@@ -39,7 +39,24 @@ export interface ComponentModel {
 
 export class UnmodeledInputError extends Error {}
 
-export const PULUMI_EKS = "pulumi/pulumi-eks@v4.3.0";
+export const PULUMI_EKS_VERSION = "4.3.0";
+export const PULUMI_EKS = `pulumi/pulumi-eks@v${PULUMI_EKS_VERSION}`;
+
+/**
+ * What the `eks` plugin itself needs on the deploy machine (the deploy path). Its provider is built
+ * from nodejs/eks with the SDKs its package.json pins exactly (@pulumi/aws 7.25.0, @pulumi/kubernetes
+ * 4.19.0, yarn.lock): its children ask the engine for exactly these plugin versions (the SDKs'
+ * `resourceOptsDefaults`), beside the program's own. `createCore` (cluster.ts) first runs
+ * `assertCompatibleAWSCLIExists` (nodejs/eks/dependencies.ts): the aws CLI, v2 >= 2.7.0 or v1 >= 1.24.0,
+ * the first releases whose `eks get-token` answers client.authentication.k8s.io/v1beta1 (aws/aws-cli#6940),
+ * the exec API its kubeconfig names (Kubernetes 1.24 removed v1alpha1).
+ */
+export const PULUMI_EKS_RUNTIME = {
+    plugins: { aws: "7.25.0", kubernetes: "4.19.0" } as Record<string, string>,
+    awsCli: { v2: "2.7.0", v1: "1.24.0" },
+    pluginsSource: `${PULUMI_EKS} nodejs/eks/package.json`,
+    awsCliSource: `${PULUMI_EKS} nodejs/eks/dependencies.ts, nodejs/eks/cluster/cluster.ts generateKubeconfig`,
+};
 const CLUSTER_TS = `${PULUMI_EKS} nodejs/eks/cluster/cluster.ts`;
 const SERVICE_ROLE_TS = `${PULUMI_EKS} nodejs/eks/servicerole.ts`;
 const NODE_SG_TS = `${PULUMI_EKS} nodejs/eks/nodes/securitygroup.ts createNodeGroupSecurityGroup`;
@@ -245,7 +262,18 @@ export function eksCluster(args: pulumi.runtime.MockResourceArgs, ctx: ModelCont
         clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
         contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
         "current-context": "aws",
-        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"] } } }],
+        // generateKubeconfig (cluster.ts): the exec plugin is `aws eks get-token`, with the exec API pinned.
+        users: [{
+            name: "aws",
+            user: {
+                exec: {
+                    apiVersion: "client.authentication.k8s.io/v1beta1",
+                    command: "aws",
+                    args: ["--region", region, "eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                    env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
+                },
+            },
+        }],
     };
     return {
         state: {

@@ -50,6 +50,7 @@ async function capturingWarnings<T>(warnings: string[], fn: () => Promise<T>): P
 
 async function runLayer(engine: MockEngine, name: string, project: string, config: PlatformConfig, run: () => Promise<Record<string, unknown>>): Promise<LayerPlan> {
     const start = engine.resources.length;
+    const startCalls = engine.calls.length;
     await engine.install(project, config.env, config.organization);
     const known = engine.errors.length;
     let outputs: Record<string, unknown> | undefined;
@@ -71,6 +72,7 @@ async function runLayer(engine: MockEngine, name: string, project: string, confi
         stack: config.env,
         outputs: hideSecrets(resolved.outputs, resolved.secretNames),
         resources: engine.resources.slice(start),
+        calls: [...new Set(engine.calls.slice(startCalls))].sort(),
     };
 }
 

@@ -110,6 +110,11 @@ describe("the CLIs (synth, policy, images)", function () {
         assert.deepEqual(summary.layers.map((l) => l.project), ["platform-network", "platform-cluster", "platform-addons", "platform-workloads"]);
         assert.equal(summary.policy.verdict, "pass");
         assert.ok(fs.existsSync(path.join(out, "prod", "plan.json")));
+        // The deploy path beside the plan, as markdown and the same as JSON.
+        for (const file of ["deploy-path.md", "deploy-path.json"]) assert.ok(summary.written.includes(path.join(out, "prod", file)), file);
+        const deployPath = JSON.parse(fs.readFileSync(path.join(out, "prod", "deploy-path.json"), "utf8")) as { environment: string; kubernetesApi: { access: string } };
+        assert.deepEqual([deployPath.environment, deployPath.kubernetesApi.access], ["prod", "private only"]);
+        assert.match(fs.readFileSync(path.join(out, "prod", "deploy-path.md"), "utf8"), /^# Deploy path of prod \(layered\)/);
         const images = await run(imagesCommand, ["prod", "--json", "--out", out]);
         assert.equal(images.code, 0, images.stderr);
         const list = JSON.parse(images.stdout) as { registry: string; images: { cached: string }[]; written: string };

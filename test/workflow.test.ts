@@ -6,6 +6,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { LAYER_NAMES } from "../lib/layer";
 import { LAYER_DIRS, REPO_ROOT } from "../lib/layers";
+import { deployPath } from "../synth/deployPath";
+import { synthEnv } from "./helpers";
 
 interface Step {
     uses?: string;
@@ -16,6 +18,7 @@ interface Step {
 }
 interface Job {
     needs?: string | string[];
+    "runs-on"?: string | string[];
     uses?: string;
     with?: Record<string, unknown>;
     environment?: string | { name: string };
@@ -24,7 +27,7 @@ interface Job {
     steps?: Step[];
 }
 interface Workflow {
-    on: Record<string, unknown>;
+    on: Record<string, unknown> & { workflow_call?: { inputs: Record<string, { type: string; default?: unknown; required?: boolean }> } };
     permissions?: Record<string, string>;
     jobs: Record<string, Job>;
 }
@@ -125,6 +128,55 @@ describe("CI workflows", () => {
                 const targetsProd = JSON.stringify(job.with ?? {}).includes('"prod"') || (job.steps ?? []).some((s) => /\bprod\b/.test(s.run ?? ""));
                 if (targetsProd) assert.equal(job.environment, "production", `${id} touches prod only behind the approval`);
             }
+        });
+    });
+
+    describe("runners", () => {
+        /** The self-hosted runners inside the tooling VPC (README, CI): the labels a job asks for. */
+        const TOOLING_RUNNER = ["self-hosted", "tooling-vpc"];
+        const defaultRunner = () => JSON.parse(String(layerWorkflow.on.workflow_call?.inputs.runner?.default)) as unknown;
+        const labels = (runner: unknown): string[] => ([] as string[]).concat(runner as string | string[]);
+
+        it("layer.yml takes a runner input (labels as JSON, a GitHub-hosted image by default) and runs on it", () => {
+            const input = layerWorkflow.on.workflow_call?.inputs.runner;
+            assert.ok(input, "layer.yml has a runner input");
+            assert.equal(input.type, "string");
+            assert.equal(input.required ?? false, false);
+            assert.equal(defaultRunner(), "ubuntu-24.04");
+            assert.equal(layerWorkflow.jobs.pulumi["runs-on"], "${{ fromJSON(inputs.runner) }}");
+        });
+
+        it("every job that runs a layer talking to a private Kubernetes API (the deploy path of its environment) runs in the tooling VPC", async () => {
+            // Which layers of each environment need the private API from the deploy machine.
+            const needsPrivateApi = new Map<string, Set<string>>();
+            for (const env of ENVS) {
+                const api = deployPath(await synthEnv(env)).kubernetesApi;
+                needsPrivateApi.set(env, new Set(api?.access === "private only" ? api.layers.map((l) => l.layer) : []));
+            }
+            assert.deepEqual([...(needsPrivateApi.get("prod") ?? [])], ["cluster", "addons", "workloads"]);
+            let checked = 0;
+            for (const [file, workflow] of [["pull-request.yml", pr], ["deploy.yml", deploy]] as const) {
+                for (const [id, job] of Object.entries(workflow.jobs)) {
+                    let runs: { envs: string[]; layers: string[]; runner: string[] };
+                    if (job.uses === "./.github/workflows/layer.yml") {
+                        const env = String(job.with?.env);
+                        const envs = env === "${{ matrix.env }}" ? (job.strategy?.matrix?.env as string[]) : [env];
+                        const layer = Object.entries(LAYER_DIRS).find(([, dir]) => dir === job.with?.layer)?.[0] ?? assert.fail(`${file} ${id}: layer ${String(job.with?.layer)}`);
+                        const runner = job.with?.runner === undefined ? defaultRunner() : JSON.parse(String(job.with.runner)) as unknown;
+                        runs = { envs, layers: [layer], runner: labels(runner) };
+                    } else {
+                        // A job of its own that drives every layer: npm run up/preview/destroy -- <env>.
+                        const envs = (job.steps ?? []).flatMap((s) => /npm run (?:up|preview|destroy) -- (\w+)/.exec(s.run ?? "")?.[1] ?? []);
+                        runs = { envs, layers: [...LAYER_NAMES], runner: labels(job["runs-on"]) };
+                    }
+                    const private_ = runs.envs.flatMap((env) => runs.layers.filter((l) => needsPrivateApi.get(env)?.has(l)).map((l) => `${l} (${env})`));
+                    if (private_.length === 0) continue;
+                    checked += 1;
+                    assert.deepEqual(runs.runner, TOOLING_RUNNER, `${file} ${id} runs ${private_.join(", ")}, which talk to the private API: it needs the tooling VPC's runner`);
+                }
+            }
+            assert.ok(deploy.jobs["up-prod"] && labels(deploy.jobs["up-prod"]["runs-on"]).includes("self-hosted"), "the prod deploy runs on a self-hosted runner");
+            assert.ok(checked >= 7, `${checked} jobs checked`);
         });
     });
 
