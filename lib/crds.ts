@@ -20,28 +20,31 @@ interface Crd {
 const goRegExp = (pattern: string, flags?: string): RegExp =>
     pattern.includes("(?i)") ? new RegExp(pattern.replace(/\(\?i\)/g, ""), `${flags ?? ""}i`) : new RegExp(pattern, flags);
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: Object.assign(goRegExp, { code: "new RegExp" }) } });
+/** Each folder's schemas by `<group>/<version>/<kind>`, read once; a schema is compiled on its first use. */
+const folders = new Map<string, Map<string, object>>();
 const validators = new Map<string, ValidateFunction>();
-const loaded = new Set<string>();
 
-/**
- * Go's regular expressions (the API server's) allow an inline `(?i)` flag, JavaScript's do not: the
- * pattern is kept without it, so it checks case-sensitively (stricter, never looser).
- */
-function jsPatterns(schema: unknown): unknown {
-    if (Array.isArray(schema)) return schema.map(jsPatterns);
-    if (typeof schema !== "object" || schema === null) return schema;
-    return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === "pattern" && typeof v === "string" ? v.replace(/\(\?i\)/g, "") : jsPatterns(v)]));
-}
-
-function load(root: string, folder: string): void {
-    const dir = path.join(root, folder);
-    if (loaded.has(dir)) return;
+function schemasOf(dir: string): Map<string, object> {
+    let schemas = folders.get(dir);
+    if (schemas) return schemas;
     if (!fs.existsSync(dir)) throw new Error(`the upstream CRDs are expected in ${dir} (../shared/crds beside this repository; scripts/test-fixtures.sh fetches them)`);
+    schemas = new Map();
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
         const crd = YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Crd;
-        for (const v of crd.spec.versions) validators.set(`${dir}|${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(jsPatterns(v.schema.openAPIV3Schema) as object));
+        for (const v of crd.spec.versions) schemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
     }
-    loaded.add(dir);
+    folders.set(dir, schemas);
+    return schemas;
+}
+
+function validatorOf(dir: string, apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = `${dir}|${apiVersion}/${kind}`;
+    if (!validators.has(key)) {
+        const schema = schemasOf(dir).get(`${apiVersion}/${kind}`);
+        if (!schema) return undefined;
+        validators.set(key, ajv.compile(schema));
+    }
+    return validators.get(key);
 }
 
 /**
@@ -49,8 +52,7 @@ function load(root: string, folder: string): void {
  * CRD in `folder` (e.g. "karpenter-1.14.1"); an empty list when it is valid.
  */
 export function crdProblems(folder: string, object: { apiVersion: string; kind: string; [k: string]: unknown }, root = CRD_ROOT): string[] {
-    load(root, folder);
-    const validate = validators.get(`${path.join(root, folder)}|${object.apiVersion}/${object.kind}`);
+    const validate = validatorOf(path.join(root, folder), object.apiVersion, object.kind);
     if (!validate) throw new Error(`no CRD for ${object.apiVersion} ${object.kind} in ${folder}`);
     // The CRD's schema describes the whole object, whose metadata the API server fills in.
     const { metadata: _, ...rest } = object;

@@ -2,7 +2,10 @@
 // the plan's dependency graph (a later layer counts as after every earlier one; within a stack only
 // the graph orders anything).
 // - EC2 capacity (node groups, Karpenter node pools) comes after the network plugin: a node without
-//   one stays NotReady, and EKS fails a managed node group whose nodes do (NodeCreationFailure).
+//   one stays NotReady, and EKS fails a managed node group whose nodes do (NodeCreationFailure). A
+//   plugin that capacity waits for lands on NotReady nodes: its operator tolerates the not-ready taint.
+// - What waits for its pods (Helm releases, Deployments, StatefulSets, Jobs) is not ordered before
+//   every node that could take them: the wait could only time out.
 // - A custom resource comes after the release or object that installs its CRD: the API server
 //   refuses an object of a kind it does not know yet (Helm: "no matches for kind").
 // - An object that a fail-closed admission webhook intercepts comes after the webhook's workload,
@@ -10,6 +13,9 @@
 //   AWS load balancer controller's Service mutator intercepts every Service create).
 // `privateApiUsers` lists what needs the Kubernetes API from the deploy machine (the deploy path).
 import { play, readableUrn, type PlayProblem } from "./play";
+import { computeOf, podsOf } from "./scheduling";
+import { placementProblem, tolerates, type Taint, type Toleration } from "./scheduling/match";
+import { fargateSelects } from "./scheduling/nodes";
 import type { PlanView, ViewResource } from "./view";
 
 type Values = Record<string, unknown>;
@@ -40,6 +46,12 @@ export const CAPACITY_TYPES = [
     "kubernetes:karpenter.sh/v1:NodePool",
 ] as const;
 
+/** What happens to capacity whose nodes stay NotReady. */
+const notReadyConsequence = (capacity: ViewResource): string =>
+    capacity.type === "kubernetes:karpenter.sh/v1:NodePool"
+        ? "the pods Karpenter launched them for stay Pending"
+        : "EKS fails a managed node group then: NodeCreationFailure";
+
 /** A resource that installs a pod network plugin, and which plugin. */
 export interface NetworkPlugin { resource: ViewResource; plugin: string }
 
@@ -60,6 +72,84 @@ export function networkPlugins(view: PlanView): NetworkPlugin[] {
         .filter((r) => r.inputs.bootstrapSelfManagedAddons !== false || r.inputs.useDefaultVpcCni !== true)
         .map((resource) => ({ resource, plugin: "the VPC CNI the cluster bootstraps" }));
     return [...addons, ...bootstrapped];
+}
+
+/** What the node lifecycle controller puts on a node until its network plugin runs there. */
+export const NOT_READY_TAINT: Taint = { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" };
+
+/**
+ * Where a network plugin chart's own workload (the one that installs the plugin on each node) takes
+ * its tolerations, and what it tolerates when they are not set (the chart's defaults at the pinned version).
+ */
+const PLUGIN_OPERATOR: Record<string, { path: string; defaults: Toleration[] }> = {
+    // tigera-operator values.yaml at v3.32.1: the operator pod tolerates every NoSchedule and NoExecute taint.
+    "tigera-operator": { path: "tolerations", defaults: [{ operator: "Exists", effect: "NoExecute" }, { operator: "Exists", effect: "NoSchedule" }] },
+};
+
+/**
+ * A network plugin installed by a release that EC2 capacity waits for comes up on nodes that are
+ * NotReady (tainted node.kubernetes.io/not-ready) until it runs there: its operator must tolerate the
+ * not-ready taint (and its release cannot wait for its pods: waitsBeforeCapacity).
+ */
+export function pluginBootstrapProblems(view: PlanView, plugins: NetworkPlugin[]): { urn: string; message: string }[] {
+    return releasesOf(view).flatMap((release) => {
+        if (!plugins.some((p) => p.resource.urn === release.resource.urn)) return [];
+        const capacity = view.ofType(...CAPACITY_TYPES).filter((c) => view.after(c, release.resource));
+        if (!capacity.length) return [];
+        const nodes = `${name(capacity[0])}${capacity.length > 1 ? ` and ${capacity.length - 1} more` : ""}`;
+        const problems: { urn: string; message: string }[] = [];
+        const operator = PLUGIN_OPERATOR[release.chart];
+        const tolerations = operator && ((at(release.values, operator.path) as Toleration[] | undefined) ?? operator.defaults);
+        if (tolerations && !tolerations.some((t) => tolerates(t, NOT_READY_TAINT))) {
+            problems.push({
+                urn: release.resource.urn,
+                message:
+                    `the ${release.chart} release's operator (values ${operator.path}) does not tolerate ${NOT_READY_TAINT.key}:${NOT_READY_TAINT.effect}, ` +
+                    `which every node (${nodes}) carries until the plugin runs there: it would never be scheduled, and no node would become Ready`,
+            });
+        }
+        return problems;
+    });
+}
+
+/** Kinds the Kubernetes provider waits for until their pods are ready (or done), unless annotated `pulumi.com/skipAwait`. */
+const AWAITED_KINDS = new Set(["Deployment", "StatefulSet", "Job"]);
+
+/**
+ * What waits for its pods (a Helm release unless skipAwait; a Deployment, StatefulSet or Job unless
+ * `pulumi.com/skipAwait: "true"`) while every node that could take them is created only after it: the
+ * wait can only time out (and an atomic release roll back). Pods on Fargate, DaemonSets (ready with
+ * no node) and pods no compute takes (the scheduling play's finding) are left out.
+ */
+export function waitsBeforeCapacity(view: PlanView, problem: (message: string, resource?: string) => PlayProblem): PlayProblem[] {
+    const waiters = new Map<string, { resource: ViewResource; what: string; release: boolean }>();
+    for (const r of releasesOf(view)) {
+        if (r.resource.inputs.skipAwait !== true) waiters.set(r.resource.urn, { resource: r.resource, what: `the ${r.chart} release`, release: true });
+    }
+    for (const { resource, manifest } of view.manifests()) {
+        if (AWAITED_KINDS.has(manifest.kind) && manifest.metadata.annotations?.["pulumi.com/skipAwait"] !== "true") {
+            waiters.set(resource.urn, { resource, what: `${manifest.kind} ${[manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join("/")}`, release: false });
+        }
+    }
+    const compute = computeOf(view);
+    const { pods } = podsOf(view, problem);
+    const problems: PlayProblem[] = [];
+    const reported = new Set<string>();
+    for (const pod of pods) {
+        const waiter = waiters.get(pod.resource);
+        if (!waiter || reported.has(pod.resource) || pod.kind === "DaemonSet" || pod.replicas === 0) continue;
+        if (compute.fargate?.selectors.some((s) => fargateSelects(s, pod))) continue;
+        const kinds = compute.ec2.filter((k) => !placementProblem(pod, k));
+        const nodes = kinds.map((k) => view.byUrn.get(k.resource)).filter((r): r is ViewResource => r !== undefined);
+        if (!nodes.length || !nodes.every((n) => view.after(n, waiter.resource))) continue;
+        reported.add(pod.resource);
+        problems.push(problem(
+            `${waiter.what} waits for its pods to become ready (${pod.name}), but every node that can take them (${kinds.map((k) => k.name).join(", ")}) is created only after it: ` +
+            `the wait can only time out${waiter.release ? " (and the atomic release roll back)" : ""}. Apply it without waiting for readiness (skipAwait), or order that capacity before it`,
+            pod.resource,
+        ));
+    }
+    return problems;
 }
 
 /** API groups the Kubernetes API server serves itself: their kinds need no CRD. */
@@ -188,12 +278,14 @@ export const bringUp = play(
             problems.push(problem(
                 plugins.length
                     ? `launches EC2 nodes without waiting for ${plugins.map((p) => `${p.plugin} (${name(p.resource)})`).join(" or ")}: ` +
-                    "its nodes would come up without a network plugin and stay NotReady (EKS fails a managed node group then: NodeCreationFailure). " +
-                    "Make it depend on the network plugin"
+                    `its nodes would come up without a network plugin and stay NotReady (${notReadyConsequence(capacity)}). Make it depend on the network plugin`
                     : "launches EC2 nodes, but nothing in the plan installs a network plugin (the VPC CNI add-on or Calico): its nodes would stay NotReady",
                 capacity.urn,
             ));
         }
+
+        for (const p of pluginBootstrapProblems(view, plugins)) problems.push(problem(p.message, p.urn));
+        problems.push(...waitsBeforeCapacity(view, problem));
 
         // 2. Custom resources after their CRDs.
         const providers = [
@@ -224,7 +316,7 @@ export const bringUp = play(
                     if (resource.urn === release.resource.urn || !creates.some(webhook.intercepts)) continue;
                     if (ordered(view, resource, release.resource)) continue;
                     problems.push(problem(
-                        `${what} is created side by side with the ${release.chart} release (${name(release.resource)}), whose ${webhook.name} fails closed: ` +
+                        `${what} is created side by side with the ${release.chart} release (${name(release.resource)}), which serves ${webhook.name} (failurePolicy Fail): ` +
                         "while the webhook's pods start, the API server refuses what it intercepts. Order it after that release",
                         resource.urn,
                     ));

@@ -49,6 +49,8 @@ export interface ChartSnapshot {
     /** Where the chart is published (SOURCE's "published at/as" notes): HTTPS repositories and OCI references. */
     published: string[];
     schema?: ValidateFunction;
+    /** The defaults with the subcharts' merged in (effectiveDefaults), once computed. */
+    effective?: Record<string, unknown>;
 }
 
 const options = { allErrors: true, strict: false, validateFormats: false };
@@ -119,6 +121,18 @@ export function readSnapshot(root: string, chart: string, version: string): Char
     const schemaFile = path.join(dir, "values.schema.json");
     const schema = fs.existsSync(schemaFile) ? compileSchema(JSON.parse(fs.readFileSync(schemaFile, "utf8")) as Tree) : undefined;
     return { dir, defaults, text, passedThrough: passedThrough(text), subcharts, published, schema };
+}
+
+/**
+ * The snapshots read in this process, by folder and pin: a snapshot is a published chart's files,
+ * which never change, and parsing them (values, schema) is most of the play's cost.
+ */
+const snapshots = new Map<string, ChartSnapshot | undefined>();
+
+function snapshotOf(root: string, chart: string, version: string): ChartSnapshot | undefined {
+    const key = `${path.resolve(root)}|${chart}@${version}`;
+    if (!snapshots.has(key)) snapshots.set(key, readSnapshot(root, chart, version));
+    return snapshots.get(key);
 }
 
 /**
@@ -222,14 +236,11 @@ export function chartsPlay(options: ChartsPlayOptions = {}): Play {
         { id: "chart-truth", description: "every release's chart version exists, comes from where it is published, and its values are the chart's" },
         (view, problem) => {
             if (!fs.existsSync(root)) return [];
-            const cache = new Map<string, ChartSnapshot | undefined>();
             return view.releases().flatMap((release): PlayProblem[] => {
                 const name = chartNameOf(release.chart);
                 const at = `Helm release ${release.namespace ?? "?"}/${release.name}`;
                 if (!release.version) return [problem(`chart ${name} has no version: pin an exact version`, at)];
-                const key = `${name}@${release.version}`;
-                if (!cache.has(key)) cache.set(key, readSnapshot(root, name, release.version));
-                const snapshot = cache.get(key);
+                const snapshot = snapshotOf(root, name, release.version);
                 if (!snapshot) {
                     return [problem(`chart ${name} ${release.version} has no snapshot in ${root} (${name}-${release.version}/): a version that cannot be verified offline, or does not exist; pin a version that has one`, at)];
                 }
@@ -239,7 +250,7 @@ export function chartsPlay(options: ChartsPlayOptions = {}): Play {
                 if (!fromMirror && !isPublishedAt(snapshot.published, release.chart, release.repository)) {
                     problems.push(problem(`chart ${release.repository ? `${release.chart} from ${release.repository}` : release.chart} is not where ${name} is published (${snapshot.published.join(", ") || "SOURCE names no location"}; ${path.join(snapshot.dir, "SOURCE")})`, at));
                 }
-                const defaults = effectiveDefaults(snapshot);
+                const defaults = (snapshot.effective ??= effectiveDefaults(snapshot));
                 const missing = [...snapshot.subcharts].filter(([, s]) => !s.snapshot).map(([k]) => k);
                 const specs = CUSTOM_RESOURCE_VALUES[name] ?? {};
                 for (const [key, cr] of Object.entries(specs)) {

@@ -87,7 +87,8 @@ function allowed(rules: Ingress[], to: string[], from: { groups: string[]; cidrs
             || (from.cidrs.length > 0 && from.cidrs.every((c) => r.cidrs.some((allowedCidr) => safeContains(allowedCidr, c))))));
 }
 
-function safeContains(outer: string, inner: string): boolean {
+/** Whether a CIDR contains another; false when either is no CIDR. */
+export function safeContains(outer: string, inner: string): boolean {
     try {
         return contains(outer, inner);
     } catch {

@@ -8,10 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
 import * as YAML from "yaml";
-import { contains } from "../lib/cidr";
 import { LAYER_DIRS, REPO_ROOT } from "../lib/layers";
 import { privateApiUsers } from "../plays/bringUp";
-import { computeOf, covers, ingressRules } from "../plays/reachability";
+import { computeOf, covers, ingressRules, safeContains } from "../plays/reachability";
 import { PlanView, type ViewResource } from "../plays/view";
 import type { Plan } from "./plan";
 import { PULUMI_EKS, PULUMI_EKS_RUNTIME, PULUMI_EKS_VERSION } from "./remoteComponents";
@@ -210,14 +209,6 @@ const HTTPS = 443;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 const sorted = (xs: Iterable<string>, order: string[]): string[] => [...new Set(xs)].sort((a, b) => order.indexOf(a) - order.indexOf(b) || a.localeCompare(b));
 
-function safeContains(outer: string, inner: string): boolean {
-    try {
-        return contains(outer, inner);
-    } catch {
-        return false;
-    }
-}
-
 function kubernetesApi(view: PlanView, order: string[]): KubernetesApi | undefined {
     const c = computeOf(view);
     if (!c.cluster) return undefined;
@@ -351,6 +342,24 @@ function awsCli(view: PlanView, apiLayers: string[]): Requirement | undefined {
     };
 }
 
+/**
+ * A chart mirror is a private OCI registry, and the kubernetes plugin's Helm Release passes no
+ * credentials to one (pulumi/pulumi-kubernetes#1914): the deploy machine logs Helm in beforehand.
+ */
+function mirrorLogin(charts: ChartSource[], region: string): Requirement | undefined {
+    const registries = [...new Set(charts.filter((c) => c.mirrored).map((c) => c.host))];
+    if (registries.length === 0) return undefined;
+    const login = registries.map((host) => (/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(host)
+        ? `aws ecr get-login-password --region ${/\.dkr\.ecr\.([a-z0-9-]+)\./.exec(host)?.[1] ?? region} | helm registry login --username AWS --password-stdin ${host}`
+        : `helm registry login ${host}`));
+    return {
+        name: "helm",
+        version: ">=3.8.0 (OCI registries)",
+        why: `logs Helm in to the chart mirror before each preview and up (an ECR token lasts 12 hours): ${login.join("; ")}`,
+        source: "pulumi/pulumi-kubernetes#1914: helm.v3.Release reads OCI credentials only from Helm's registry login",
+    };
+}
+
 /** The deploy path of a synthesized plan. */
 export function deployPath(plan: Plan, have: Installed = installed()): DeployPath {
     const view = new PlanView(plan);
@@ -438,13 +447,13 @@ export function deployPath(plan: Plan, have: Installed = installed()): DeployPat
             source: `node_modules/@pulumi/pulumi/automation/minimumVersion.js (${have.pulumiCliMinimum}), @pulumi/pulumi ${have.pulumiSdk}`,
         },
         nodeRequirement(have),
-        ...[awsCli(view, apiLayers)].filter((r): r is Requirement => r !== undefined),
+        ...[awsCli(view, apiLayers), mirrorLogin(charts, region)].filter((r): r is Requirement => r !== undefined),
     ];
 
     const imagesCached = view.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").length > 0;
     const notNeeded = [
         `Container images: the nodes pull them (${imagesCached ? "through the account's ECR pull-through cache" : "from their registries"}), never the deploy machine; \`npm run images\` writes a pre-warm script for a machine that reaches ECR.`,
-        "helm and kubectl: Helm runs inside the kubernetes plugin; the program never calls kubectl (it helps to debug: see docs/runbooks/private-cluster-access.md).",
+        `${clis.some((c) => c.name === "helm") ? "" : "helm and "}kubectl: Helm runs inside the kubernetes plugin; the program never calls kubectl (it helps to debug: see docs/runbooks/private-cluster-access.md).`,
         ...(api?.access === "private only" ? ["The public internet for the Kubernetes API: the endpoint is private only."] : []),
     ];
 

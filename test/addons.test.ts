@@ -17,7 +17,7 @@ import { CHARTS, type ChartPin } from "../lib/versions";
 import type { PlannedResource } from "../synth/engine";
 import { writePlan } from "../synth/output";
 import { synthesize, type Plan } from "../synth/synth";
-import { envConfig, layerOf, resourceOf, resourcesOf } from "./helpers";
+import { envConfig, layerOf, resourceOf, resourcesOf, synthEnvResult } from "./helpers";
 import { k8sProblems } from "./schemas";
 
 type AnyValues = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -69,7 +69,7 @@ describe("third-party add-ons", () => {
     let prodWarnings: string[];
     before(async () => {
         for (const env of ["dev", "prod"]) {
-            const { plan, warnings } = await synthesize(envConfig(env));
+            const { plan, warnings } = await synthEnvResult(env);
             plans[env] = plan;
             if (env === "prod") prodWarnings = warnings;
         }

@@ -3,15 +3,15 @@
 // passes the plays and the policy rules, and `npm run images -- --config <file>` writes a pre-warm
 // script for that account (and no path of the machine that wrote it).
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadConfigFile } from "../lib/config/load";
 import { checkPlan } from "../plays";
 import { violations } from "../policy/report";
+import { imagesCommand } from "../synth/imagesCli";
 import { synthesize } from "../synth/synth";
-import { REPO_ROOT, problemsOf, entriesWith } from "./helpers";
+import { REPO_ROOT, problemsOf, entriesWith, runCli } from "./helpers";
 
 const TEST_ACCOUNT = "111122223333";
 const OTHER_ACCOUNT = "444455556666";
@@ -65,9 +65,9 @@ describe("any account: platform:accountId", () => {
         assert.deepEqual(violations(report, "mandatory"), []);
     });
 
-    it("npm run images -- --config <file> writes a portable pre-warm script for that account", () => {
+    it("npm run images -- --config <file> writes a portable pre-warm script for that account", async () => {
         const out = path.join(tmp, "out");
-        const run = spawnSync(path.join(REPO_ROOT, "node_modules/.bin/tsx"), [path.join(REPO_ROOT, "synth/imagesCli.ts"), "--config", file, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+        const run = await runCli(imagesCommand, ["--config", file, "--out", out]);
         assert.equal(run.status, 0, run.stdout + run.stderr);
         const script = fs.readFileSync(path.join(out, "prod", "images", "prewarm.sh"), "utf8");
         assert.match(script, new RegExp(`docker login --username AWS --password-stdin ${OTHER_ACCOUNT}\\.dkr\\.ecr\\.eu-west-1\\.amazonaws\\.com`));

@@ -61,7 +61,48 @@ describe("bring-up order (plays/bringUp.ts)", () => {
             cut(broken, group, (d) => d.includes("aws:eks/addon:Addon"));
             const problems = problemsOf(broken);
             assert.equal(problems.length, 1, problems.join("\n"));
-            assert.match(problems[0], /ManagedNodeGroup acme-test-fixed: launches EC2 nodes without waiting for the VPC CNI \(EKS add-on\) \(aws:eks\/addon:Addon acme-test-vpc-cni\)/);
+            // Named once: its modeled aws.eks.NodeGroup waits for what the component waits for.
+            assert.match(problems[0], /ManagedNodeGroup acme-test-fixed: launches EC2 nodes without waiting for the VPC CNI \(EKS add-on\) \(aws:eks\/addon:Addon acme-test-vpc-cni\): .*NodeCreationFailure/);
+        });
+
+        it("fails a Calico release that waits for its pods while every node waits for it (Helm would time out)", () => {
+            const plan = structuredClone(prod);
+            release(plan, "tigera-operator").inputs.skipAwait = false;
+            const problems = problemsOf(plan);
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /Release acme-prod-calico: the tigera-operator release waits for its pods to become ready \(tigera-operator\/tigera-operator .*\), but every node that can take them \(NodePool addons\) is created only after it: the wait can only time out \(and the atomic release roll back\)/);
+        });
+
+        it("fails a release or a Deployment that waits for its pods while every node that takes them comes after it (dev: Calico for network policy before its pool)", () => {
+            const plan = structuredClone(dev);
+            const calico = release(plan, "tigera-operator");
+            const pool = all(plan).find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool" && r.name === "acme-dev-karpenter-addons")!;
+            // The addons pool (where the operator runs) waits for Calico, Calico no longer for Karpenter.
+            cut(plan, calico, (d) => d.includes("Karpenter"));
+            pool.dependsOn.push(calico.urn);
+            const problems = problemsOf(plan);
+            assert.ok(problems.some((p) => /Release acme-dev-calico: the tigera-operator release waits for its pods to become ready .*NodePool addons\) is created only after it/.test(p)), problems.join("\n"));
+            // prod's payments-api runs only on the payments team pool: the pool now waits for the Deployment.
+            const app = structuredClone(prod);
+            const deployment = all(app).find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "acme-prod-payments-payments-api-deployment")!;
+            all(app).find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool" && r.name === "acme-prod-payments-pool")!.dependsOn.push(deployment.urn);
+            const found = problemsOf(app);
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], /Deployment acme-prod-payments-payments-api-deployment: Deployment payments\/payments-api waits for its pods to become ready \(payments\/payments-api \(Deployment\)\), but every node that can take them \(NodePool payments\) is created only after it: the wait can only time out\. Apply it without waiting/);
+            (deployment.inputs.metadata as { annotations?: Record<string, string> }).annotations = { "pulumi.com/skipAwait": "true" };
+            assert.deepEqual(problemsOf(app), [], "told not to wait");
+        });
+
+        it("fails a Calico operator that does not tolerate the not-ready taint every node carries until Calico runs", () => {
+            const plan = structuredClone(prod);
+            const values = release(plan, "tigera-operator").inputs.values as { tolerations: { key?: string }[] };
+            values.tolerations = values.tolerations.filter((t) => t.key !== "node.kubernetes.io/not-ready");
+            const problems = problemsOf(plan);
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /Release acme-prod-calico: the tigera-operator release's operator \(values tolerations\) does not tolerate node\.kubernetes\.io\/not-ready:NoSchedule/);
+            // Without tolerations the chart's defaults (every NoSchedule taint) apply.
+            delete (values as { tolerations?: unknown }).tolerations;
+            assert.deepEqual(problemsOf(plan), []);
         });
 
         it("fails capacity when nothing installs a network plugin", () => {
@@ -101,7 +142,7 @@ describe("bring-up order (plays/bringUp.ts)", () => {
             cut(plan, metrics, () => true);
             const problems = problemsOf(plan);
             assert.ok(
-                problems.some((p) => /Release acme-prod-metrics-server: the metrics-server release is created side by side with the aws-load-balancer-controller release \(kubernetes:helm\.sh\/v3:Release acme-prod-aws-load-balancer-controller\), whose the Service mutating webhook/.test(p)),
+                problems.some((p) => /Release acme-prod-metrics-server: the metrics-server release is created side by side with the aws-load-balancer-controller release \(kubernetes:helm\.sh\/v3:Release acme-prod-aws-load-balancer-controller\), which serves the Service mutating webhook \(mservice\.elbv2\.k8s\.aws\) \(failurePolicy Fail\)/.test(p)),
                 problems.join("\n"),
             );
         });

@@ -3,13 +3,13 @@
 // YAML errors are config errors naming the line (lib/config/load.ts readConfigEntries), and each
 // case makes `npm run synth` exit non-zero, naming the key, having written nothing.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, readConfigEntries } from "../lib/config/load";
 import { AWS_PROVIDER_KEYS, foreignKeyProblem } from "../lib/config/namespaces";
-import { REPO_ROOT, configWith, problemsOf, entriesWith } from "./helpers";
+import { synthCommand } from "../synth/cli";
+import { REPO_ROOT, configWith, problemsOf, entriesWith, runCli } from "./helpers";
 
 describe("config namespaces: only platform: and the AWS provider's settings", () => {
     it("a misspelt namespace is refused, with the key it meant", () => {
@@ -74,13 +74,13 @@ describe("npm run synth: each silent case exits non-zero, naming the key, and wr
     let tmp: string;
     const dev = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
     /** The dev file with one change, synthesized into a fresh directory. */
-    const synth = (edit: (text: string) => string) => {
+    const synth = async (edit: (text: string) => string) => {
         const file = path.join(tmp, "Pulumi.dev.yaml");
         const edited = edit(dev);
         assert.notEqual(edited, dev, "the edit changed nothing");
         fs.writeFileSync(file, edited);
         const out = path.join(tmp, "out");
-        const run = spawnSync(path.join(REPO_ROOT, "node_modules/.bin/tsx"), [path.join(REPO_ROOT, "synth/cli.ts"), "--config", file, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+        const run = await runCli(synthCommand, ["--config", file, "--out", out]);
         assert.equal(run.status, 1, run.stdout + run.stderr);
         assert.ok(!fs.existsSync(out), "wrote something");
         assert.match(run.stderr, /nothing was written/);
@@ -95,29 +95,29 @@ describe("npm run synth: each silent case exits non-zero, naming the key, and wr
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    it("a required add-on off (ingress-nginx without the load balancer controller)", () => {
-        const stderr = synth(withSetting("  platform:addons:\n    ingressNginx: { enabled: true }\n    loadBalancerController: { enabled: false }\n"));
+    it("a required add-on off (ingress-nginx without the load balancer controller)", async () => {
+        const stderr = await synth(withSetting("  platform:addons:\n    ingressNginx: { enabled: true }\n    loadBalancerController: { enabled: false }\n"));
         assert.match(stderr, /platform:addons\.loadBalancerController\.enabled: is false, but platform:addons\.ingressNginx \(enabled\) requires loadBalancerController/);
     });
 
-    it("a storage class that does not exist", () => {
+    it("a storage class that does not exist", async () => {
         // dev's stateful application asks for a volume: name a class no add-on creates.
-        const stderr = synth((text) => text.replace(/storage: \{ sizeGiB: (\d+), mountPath: ([^ }]+) \}/, "storage: { sizeGiB: $1, mountPath: $2, storageClass: fast }"));
+        const stderr = await synth((text) => text.replace(/storage: \{ sizeGiB: (\d+), mountPath: ([^ }]+) \}/, "storage: { sizeGiB: $1, mountPath: $2, storageClass: fast }"));
         assert.match(stderr, /platform:applications\[\d+\]\.storage\.storageClass: "fast" is not a StorageClass of the cluster \(classes: gp3, efs\)/);
     });
 
-    it("secrets without the Secrets Store CSI driver", () => {
-        const stderr = synth(withSetting("  platform:addons:\n    secretsStore: { enabled: false }\n"));
+    it("secrets without the Secrets Store CSI driver", async () => {
+        const stderr = await synth(withSetting("  platform:addons:\n    secretsStore: { enabled: false }\n"));
         assert.match(stderr, /platform:applications\[0\]\.secrets: are mounted by the Secrets Store CSI driver, which is not installed/);
     });
 
-    it("a misspelt namespace", () => {
-        const stderr = synth((text) => text.replace("  platform:egress: single-nat", "  platfrom:egress: single-nat"));
+    it("a misspelt namespace", async () => {
+        const stderr = await synth((text) => text.replace("  platform:egress: single-nat", "  platfrom:egress: single-nat"));
         assert.match(stderr, /platfrom:egress: "platfrom" is not a namespace the platform reads: did you mean platform:egress\?/);
     });
 
-    it("a tab in the YAML", () => {
-        const stderr = synth((text) => text.replace("  platform:egress: single-nat", "\tplatform:egress: single-nat"));
+    it("a tab in the YAML", async () => {
+        const stderr = await synth((text) => text.replace("  platform:egress: single-nat", "\tplatform:egress: single-nat"));
         assert.match(stderr, /invalid config in .*Pulumi\.dev\.yaml:\n {2}- line \d+, column 1: .*[Tt]ab/);
     });
 });

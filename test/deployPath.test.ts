@@ -99,6 +99,9 @@ describe("the deploy path (out/<env>/deploy-path.md and .json)", function () {
             assert.ok(d.charts.every((c) => c.mirrored && c.host === "111122223333.dkr.ecr.eu-west-1.amazonaws.com"));
             assert.ok(!hosts(d).includes("docs.tigera.io") && !hosts(d).includes("public.ecr.aws"), "no upstream chart host");
             assert.ok(d.endpoints.some((e) => e.host === "api.ecr.eu-west-1.amazonaws.com" && e.layers.includes("addons")));
+            // The Release passes no OCI credentials: the machine logs Helm in to the mirror first.
+            assert.match(d.clis.find((c) => c.name === "helm")?.why ?? "", /aws ecr get-login-password --region eu-west-1 \| helm registry login --username AWS --password-stdin 111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
+            assert.ok(!path_.clis.some((c) => c.name === "helm"), "no mirror, no login");
         });
 
         it("the AWS API of every service the plan's resources and data sources use, STS in every layer, IAM's global endpoint", () => {

@@ -1,11 +1,13 @@
 // Shared test helpers: config entries, config errors, the synth of an environment file.
 import { strict as assert } from "assert";
 import * as path from "path";
+import type { Command } from "commander";
+import { runCommand, type Io } from "../lib/commandLine";
 import { ConfigError, loadConfigFile, parseConfig } from "../lib/config/load";
 import { REPO_ROOT } from "../lib/layers";
 import type { PlatformConfig } from "../lib/config/schema";
 import type { PlannedResource } from "../synth/engine";
-import { synthesize, type Plan } from "../synth/synth";
+import { synthesize, type Plan, type SynthMode, type SynthResult } from "../synth/synth";
 
 export { REPO_ROOT };
 
@@ -57,12 +59,18 @@ export function envConfig(env: string): PlatformConfig {
     return loadConfigFile(path.join(REPO_ROOT, `Pulumi.${env}.yaml`));
 }
 
-const plans = new Map<string, Promise<Plan>>();
+const results = new Map<string, Promise<SynthResult>>();
 
-/** The layered plan of a `Pulumi.<env>.yaml` of the repository, synthesized once per test run (treat it as read-only). */
-export function synthEnv(env: string): Promise<Plan> {
-    if (!plans.has(env)) plans.set(env, synthesize(envConfig(env)).then((r) => r.plan));
-    return plans.get(env) as Promise<Plan>;
+/** The synth (plan and warnings) of a `Pulumi.<env>.yaml` of the repository, once per test process (treat it as read-only). */
+export function synthEnvResult(env: string, mode: SynthMode = "layered"): Promise<SynthResult> {
+    const key = `${env}|${mode}`;
+    if (!results.has(key)) results.set(key, synthesize(envConfig(env), mode));
+    return results.get(key) as Promise<SynthResult>;
+}
+
+/** The plan of a `Pulumi.<env>.yaml` of the repository (layered unless asked), synthesized once per test process (treat it as read-only). */
+export function synthEnv(env: string, mode: SynthMode = "layered"): Promise<Plan> {
+    return synthEnvResult(env, mode).then((r) => r.plan);
 }
 
 /**
@@ -81,8 +89,8 @@ export function prodWithNodeGroupConfig(): PlatformConfig {
 /** The layered plan of prodWithNodeGroupConfig(), synthesized once per test run (read-only). */
 export function synthProdWithNodeGroup(): Promise<Plan> {
     const key = "prod+nodeGroup";
-    if (!plans.has(key)) plans.set(key, synthesize(prodWithNodeGroupConfig()).then((r) => r.plan));
-    return plans.get(key) as Promise<Plan>;
+    if (!results.has(key)) results.set(key, synthesize(prodWithNodeGroupConfig()));
+    return (results.get(key) as Promise<SynthResult>).then((r) => r.plan);
 }
 
 export function layerOf(plan: Plan, layerName: string): Plan["layers"][number] {
@@ -110,4 +118,25 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
         return err;
     }
     return assert.fail("expected a rejection");
+}
+
+/** What a CLI run printed and returned, as a process would: its exit status, stdout and stderr. */
+export interface CliRun {
+    status: number;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * Runs a CLI command (`synthCommand`, `policyCommand`, ...) in this process on `argv`, its output
+ * captured line by line as the terminal would print it. Tests of what a command does use this; only
+ * tests of the process boundary itself (entry, exit code, compiled build) start a process.
+ */
+export async function runCli(make: (io: Io) => Command, argv: string[]): Promise<CliRun> {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const line = (to: string[]) => (text: string) => to.push(text.endsWith("\n") ? text : `${text}\n`);
+    const io: Io = { out: line(stdout), err: line(stderr) };
+    const status = await runCommand(make(io), argv, io);
+    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
 }

@@ -39,6 +39,7 @@ describe("principals a policy names exist (principals-exist)", () => {
         assert.equal(refused.ok, false);
         assert.match(refused.message, /key policy names the service-linked role AWSServiceRoleForAutoScaling, which exists only once the account has used autoscaling\.amazonaws\.com/);
         assert.match(refused.message, /platform:serviceLinkedRoles/);
+        assert.equal(refused.message.split("names the service-linked role").length, 2, "named in two statements, reported once");
     });
 
     it("judges each kind of principal", () => {
@@ -62,6 +63,17 @@ describe("principals a policy names exist (principals-exist)", () => {
         });
         ok("AWS", "arn:aws:iam::111122223333:role/deployer-1a2b3c4", stack);
         ok("Federated", "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", stack);
+    });
+
+    it("a Karpenter pool with spot capacity needs EC2 Spot's service-linked role listed (a fresh account lacks it; Karpenter may not create it)", () => {
+        const pool = { name: "default", instanceFamilies: ["m6a"], instanceSizes: ["large"], capacityTypes: ["spot", "on-demand"], limits: { cpu: 8, memoryGiB: 32 } };
+        const problems = problemsOf(entriesWith({ "platform:karpenter": { nodePools: [pool] } }));
+        assert.equal(problems.length, 1, problems.join("\n"));
+        assert.match(problems[0], /^platform:karpenter\.nodePools\[0\]\.capacityTypes: takes spot capacity, which needs the service-linked role AWSServiceRoleForEC2Spot/);
+        assert.match(problems[0], /aws iam create-service-linked-role --aws-service-name spot\.amazonaws\.com\) and list it in platform:serviceLinkedRoles/);
+        // Listed, or on-demand only: accepted.
+        configWith({ "platform:karpenter": { nodePools: [pool] }, "platform:serviceLinkedRoles": ["AWSServiceRoleForEC2Spot"] });
+        configWith({ "platform:karpenter": { nodePools: [{ ...pool, capacityTypes: ["on-demand"] }] } });
     });
 
     it("platform:serviceLinkedRoles takes only service-linked role names", () => {

@@ -13,7 +13,8 @@ import { MockEngine } from "../synth/engine";
 import { CALL_FIXTURES, RESOURCE_FIXTURES } from "../synth/fixtures";
 import { writePlan } from "../synth/output";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
-import { REPO_ROOT, configWith, envConfig, layerOf, rejectionOf, resourcesOf, synthEnv } from "./helpers";
+import { synthCommand } from "../synth/cli";
+import { REPO_ROOT, configWith, envConfig, layerOf, rejectionOf, resourcesOf, runCli, synthEnv } from "./helpers";
 
 /** A one-layer program standing in for the network layer. */
 const fakeLayer = (run: () => Record<string, pulumi.Output<unknown>>) =>
@@ -98,7 +99,7 @@ describe("synth: the plan", () => {
     });
 
     it("single and layered give the network layer the same outputs", async () => {
-        const { plan } = await synthesize(envConfig("dev"), "single");
+        const plan = await synthEnv("dev", "single");
         assert.deepEqual(layerOf(plan, "platform").outputs.network, layerOf(dev, "network").outputs);
     });
 });
@@ -239,7 +240,10 @@ describe("synth: secrets", () => {
 
 describe("synth: the CLI (synth/cli.ts)", () => {
     let tmp: string;
-    const cli = (...args: string[]) =>
+    /** In-process: what the command does. */
+    const cli = (...args: string[]) => runCli(synthCommand, args);
+    /** A real process of the compiled entry `npm run synth` runs: its writes end before the process does. */
+    const process_ = (...args: string[]) =>
         spawnSync(process.execPath, [path.join(REPO_ROOT, "build/run.cjs"), "synth/cli.ts", ...args], {
             cwd: REPO_ROOT,
             encoding: "utf8",
@@ -252,7 +256,7 @@ describe("synth: the CLI (synth/cli.ts)", () => {
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    it("an invalid config: exits non-zero, prints every problem, writes nothing", () => {
+    it("an invalid config: exits non-zero, prints every problem, writes nothing", async () => {
         const file = path.join(tmp, "Pulumi.bad.yaml");
         fs.writeFileSync(file, [
             "config:",
@@ -265,7 +269,7 @@ describe("synth: the CLI (synth/cli.ts)", () => {
             "",
         ].join("\n"));
         const out = path.join(tmp, "out");
-        const result = cli("--config", file, "--out", out);
+        const result = await cli("--config", file, "--out", out);
         assert.equal(result.status, 1, result.stderr);
         for (const problem of [
             "platform:bogus: is not a known setting (see the config reference in README.md)",
@@ -279,12 +283,12 @@ describe("synth: the CLI (synth/cli.ts)", () => {
         assert.equal(fs.existsSync(out), false, "the CLI wrote to --out");
     });
 
-    it("a valid config: writes plan.json into --out/<env>, the env named by the file", () => {
+    it("a valid config: writes plan.json into --out/<env>, the env named by the file (a real process of the compiled CLI)", () => {
         const file = path.join(tmp, "Pulumi.qa.yaml");
         // The dev file under another name: its teams' secrets and buckets follow the environment's name.
         fs.writeFileSync(file, fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8").replaceAll("dev/", "qa/").replaceAll("acme-dev-", "acme-qa-"));
         const out = path.join(tmp, "out");
-        const result = cli("--config", file, "--out", out);
+        const result = process_("--config", file, "--out", out);
         assert.equal(result.status, 0, result.stderr);
         const plan = JSON.parse(fs.readFileSync(path.join(out, "qa", "plan.json"), "utf8")) as Plan;
         assert.equal(plan.environment, "qa");
@@ -294,10 +298,10 @@ describe("synth: the CLI (synth/cli.ts)", () => {
         assert.ok(result.stdout.includes("environment qa (layered)"), result.stdout);
     });
 
-    it("an environment that does not match the --config file is refused (exit 2)", () => {
+    it("an environment that does not match the --config file is refused (exit 2)", async () => {
         const file = path.join(tmp, "Pulumi.qa.yaml");
         fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), file);
-        const result = cli("prod", "--config", file, "--out", path.join(tmp, "out"));
+        const result = await cli("prod", "--config", file, "--out", path.join(tmp, "out"));
         assert.equal(result.status, 2, result.stderr);
         assert.match(result.stderr, /is the qa environment, not prod/);
         assert.equal(fs.existsSync(path.join(tmp, "out")), false);

@@ -2,7 +2,7 @@
 // so one run reports every problem at once.
 import * as cidr from "../cidr";
 import type { z } from "zod";
-import { defaultEgress, type configSchema } from "./schema";
+import { EC2_SPOT_SERVICE_LINKED_ROLE, defaultEgress, type configSchema } from "./schema";
 import { INSTANCE_TYPES, architectureOf, isInstanceFamily, sizesOf } from "../ec2";
 import { applicationAddonProblems, requiredAddonProblems } from "./addonNeeds";
 import { applicationProblems } from "./applicationRules";
@@ -266,6 +266,25 @@ const karpenterVersion: Rule = ({ karpenter, kubernetesVersion }) => {
 };
 
 /** Node pools ask for instance families and sizes that exist, in the architectures they list. */
+/**
+ * A pool that may take spot capacity needs EC2 Spot's service-linked role, which a fresh account
+ * lacks and Karpenter may not create: every spot launch would fail (CreateFleet:
+ * AuthFailure.ServiceLinkedRoleCreationNotPermitted). Config says whether the account has it.
+ */
+const spotServiceLinkedRole: Rule = ({ karpenter, serviceLinkedRoles }) => {
+    if (!serviceLinkedRoles || serviceLinkedRoles.includes(EC2_SPOT_SERVICE_LINKED_ROLE)) return [];
+    return (karpenter?.nodePools ?? []).flatMap((pool, i) =>
+        pool.capacityTypes.includes("spot")
+            ? [{
+                    path: ["karpenter", "nodePools", i, "capacityTypes"],
+                    message:
+                        `takes spot capacity, which needs the service-linked role ${EC2_SPOT_SERVICE_LINKED_ROLE}: a fresh account lacks it and Karpenter may not create it, ` +
+                    "so every spot launch would fail (AuthFailure.ServiceLinkedRoleCreationNotPermitted). Create it once per account " +
+                    `(aws iam create-service-linked-role --aws-service-name spot.amazonaws.com) and list it in platform:serviceLinkedRoles, or take on-demand capacity only`,
+                }]
+            : []);
+};
+
 const nodePoolRequirements: Rule = ({ karpenter }) =>
     (karpenter?.nodePools ?? []).flatMap((pool, i) => {
         const problems: Problem[] = [];
@@ -382,7 +401,7 @@ const applicationAddons: Rule = applicationAddonProblems;
 export const RULES: readonly Rule[] = [
     zonesInRegion, serviceCidrRange, noOverlaps, subnetPlan, overlayCapacity, nodeGroupsNeedTheirNetwork, endpointAccess, accessAndRoutes,
     endpointsWithoutEgress, supportedVersion, nodeGroupVersions, nodeGroupSizes, uniqueNames, corednsOnFargate,
-    karpenterVersion, nodePoolRequirements, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
+    karpenterVersion, nodePoolRequirements, spotServiceLinkedRole, knownTeams, oneEntryPerRole, teamNodePools, teamEgressRoutable, applicationProblems, imageSources,
     requiredAddons, applicationAddons, accountPinned,
     ...GUARD_RULES,
 ];

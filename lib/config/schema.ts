@@ -33,6 +33,14 @@ const roleArn = z
 /** The name of a service-linked role, e.g. `AWSServiceRoleForAutoScaling` (a custom suffix follows `_`). */
 export const SERVICE_LINKED_ROLE = /^AWSServiceRoleFor[A-Za-z0-9+=,.@_-]+$/;
 
+/**
+ * EC2 Spot's service-linked role: Karpenter launches spot capacity through CreateFleet, which needs
+ * it, and its controller policy (upstream's) may not create it. It exists once the account has
+ * launched spot capacity; `aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`
+ * creates it (once per account: a second create fails).
+ */
+export const EC2_SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
+
 const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
 
 const nodeGroup = z.strictObject({
@@ -259,7 +267,8 @@ export const configSchema = z.strictObject({
         .default([])
         .describe(
             "Service-linked roles that already exist in the account (e.g. `AWSServiceRoleForAutoScaling`, there once the account has had an Auto Scaling group). " +
-            "A key or trust policy may name only these: AWS refuses a policy that names a role which does not exist yet, and a service-linked role cannot be created twice.",
+            "A key or trust policy may name only these: AWS refuses a policy that names a role which does not exist yet, and a service-linked role cannot be created twice. " +
+            "A Karpenter pool with `spot` capacity needs `AWSServiceRoleForEC2Spot` listed (create it once per account: `aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`).",
         ),
     imageCache: imageCacheSchema,
     charts: chartsSchema,

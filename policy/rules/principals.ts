@@ -136,7 +136,8 @@ export const principalsExist = rule(
                 const verdicts = principalVerdicts(r, stack);
                 if (!verdicts.length) return [];
                 const what = PRINCIPAL_POLICIES[r.type].what;
-                const problems = verdicts.filter((v) => v.problem).map((v) => `the ${what} ${v.problem}`);
+                // A principal named in several statements is one problem.
+                const problems = [...new Set(verdicts.filter((v) => v.problem).map((v) => `the ${what} ${v.problem}`))];
                 const kinds = [...new Set(verdicts.map((v) => v.exists))].join(", ");
                 return [verdict(r, problems.length ? problems.join("; ") : undefined, `every principal of the ${what} exists (${kinds})`)];
             }),
