@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { addonsContract } from "../addons/contract";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
+import { inBatches } from "../lib/batches";
 import { teamSettingsOf } from "../lib/config/teams";
 import { foreignApplicationImages } from "../lib/config/registries";
 import { defineLayer } from "../lib/layer";
@@ -19,7 +20,7 @@ export const layer = defineLayer({
     name: "workloads",
     contract: workloadsContract,
     upstream: { network: networkContract, cluster: clusterContract, addons: addonsContract },
-    run({ config: c, upstream: { network, cluster, addons } }) {
+    async run({ config: c, upstream: { network, cluster, addons } }) {
         const name = clusterName(c);
         const tags = baseTags(c, "workloads");
         const production = c.tier === "production";
@@ -28,7 +29,8 @@ export const layer = defineLayer({
 
         // The tenants are the environment's `access.teams`: the cluster layer maps their roles to
         // groups, this layer gives the groups their namespaces.
-        const teams = new Map(c.access.teams.map((team) => [team.name, new Team(`${name}-${team.name}`, {
+        const teams = new Map<string, Team>();
+        const teamSteps = c.access.teams.map((team) => () => teams.set(team.name, new Team(`${name}-${team.name}`, {
             team,
             settings: teamSettingsOf(c.teams, team.name),
             group: cluster.teamGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no group for team "${team.name}": deploy the cluster layer first`)),
@@ -38,7 +40,7 @@ export const layer = defineLayer({
             production,
             kubernetesVersion: cluster.kubernetesVersion,
             network: networkCidrs,
-        })]));
+        })));
 
         // How pods reach AWS: the network layer's endpoints, or its NAT; S3 through the gateway endpoint's ranges.
         const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${c.region}.s3` });
@@ -51,7 +53,7 @@ export const layer = defineLayer({
             }),
         );
 
-        for (const app of c.applications) {
+        const applicationSteps = c.applications.map((app) => () => {
             const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
             new Application(`${name}-${app.namespace}-${app.name}`, {
                 app,
@@ -65,7 +67,9 @@ export const layer = defineLayer({
                 awsReach,
                 tags,
             }, { dependsOn: [team] });
-        }
+        });
+        // Hundreds of tenants are thousands of resources: registered a batch at a time (lib/batches.ts).
+        await inBatches([...teamSteps, ...applicationSteps]);
 
         // A private environment pulls from its own account's ECR only (the config checked the region).
         const imagesChecked = cluster.imageCache.apply((cache) => {
