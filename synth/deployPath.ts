@@ -304,7 +304,7 @@ function plugins(view: PlanView, have: Installed, order: string[]): Plugin[] {
             source = `node_modules/@pulumi/${pkg}/package.json (pulumi.version)`;
         }
         const key = `${pkg}@${version}`;
-        const entry = found.get(key) ?? { name: pkg, version, why, source, layers: [], install: `pulumi plugin install resource ${pkg} ${version}`, count: 0 };
+        const entry = found.get(key) ?? { name: pkg, version, why, source, layers: [], install: `pulumi plugin install resource ${pkg} ${version} --exact`, count: 0 };
         entry.layers = sorted([...entry.layers, r.layer], order);
         entry.count += 1;
         found.set(key, entry);
@@ -433,7 +433,7 @@ export function deployPath(plan: Plan, have: Installed = installed()): DeployPat
     } else {
         add({ host: "api.pulumi.com", port: HTTPS, purpose: "Pulumi state backend: Pulumi Cloud, unless `pulumi login` names a self-managed one (s3://<bucket> reaches the S3 endpoints instead); no Pulumi.yaml sets backend.url", layers: allLayers });
     }
-    add({ host: "get.pulumi.com", port: HTTPS, purpose: "the Pulumi CLI downloads missing plugins (not needed once the plugins below are installed)", layers: allLayers });
+    add({ host: "get.pulumi.com", port: HTTPS, purpose: "the Pulumi CLI downloads missing plugins from here or from the plugin's GitHub releases (api.github.com, github.com); not needed once the plugins below are installed", layers: allLayers });
     const npmHosts = have.npmHosts.length ? have.npmHosts : ["registry.npmjs.org"];
     for (const host of npmHosts) {
         add({ host, port: HTTPS, purpose: `npm ci (${have.npmHosts.length ? "the lockfile's resolved URLs" : "the lockfile names no host: npm's configured registry, this one by default"}); not needed with node_modules prepared beforehand`, layers: allLayers });
@@ -487,7 +487,7 @@ export function deployPathMarkdown(d: DeployPath): string {
     out.push("", "Without internet, set `platform:charts.mirror` (an OCI registry, e.g. the account's ECR): every release then pulls `<mirror>/<chart>` ([runbook](../../docs/runbooks/private-images.md)).");
     out.push("", "## CLIs", "", table(["CLI", "version", "why", "source"], d.clis.map((c) => [c.name, c.version, c.why, c.source])));
     out.push("", "## Provider plugins", "", table(["plugin", "version", "why", "layers", "source", "install"], d.plugins.map((p) => [p.name, p.version, p.why, p.layers.join(", "), p.source, `\`${p.install}\``])));
-    out.push("", "An air-gapped deploy machine installs each before the first preview (`pulumi plugin install resource <name> <version> --file <archive>` from a downloaded archive); the engine loads only the exact version a resource asks for.");
+    out.push("", "An air-gapped deploy machine installs each before the first preview (add `--file <archive>` for a downloaded archive). `--exact`: without it the CLI accepts any installed newer version, but the engine loads only the exact version a resource asks for.");
     out.push("", "## Not needed on the deploy machine", "", ...d.notNeeded.map((n) => `- ${n}`), "");
     return out.join("\n");
 }

@@ -11,15 +11,14 @@ import { nodeRolePolicies } from "../lib/iam";
 import { EKS_ADDON_VERSIONS, upgradeProblem } from "../lib/versions";
 import { MockEngine, type PlannedResource } from "../synth/engine";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
-import { configWith, entriesWith, envConfig, layerOf, problemsOf, rejectionOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
+import { configWith, entriesWith, envConfig, layerOf, problemsOf, rejectionOf, resourceOf, resourcesOf, synthEnv, synthThrough } from "./helpers";
 
 const ADMIN = "arn:aws:iam::111122223333:role/admin";
 const TEAM = "arn:aws:iam::111122223333:role/team-a";
 const inputs = (r: PlannedResource) => r.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function synth(config: PlatformConfig): Promise<Plan> {
-    return (await synthesize(config)).plan;
-}
+/** The network and cluster layers of a config. */
+const synth = (config: PlatformConfig): Promise<Plan> => synthThrough(config, "cluster");
 
 const clusterOf = (plan: Plan) => resourcesOf(plan, "cluster", "eks:index:Cluster")[0];
 const addonOf = (plan: Plan, name: string) => resourcesOf(plan, "cluster", "aws:eks/addon:Addon").find((r) => inputs(r).addonName === name);

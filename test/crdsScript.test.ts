@@ -77,7 +77,9 @@ describe("scripts/crds.sh: the tests' CRDs on a clone without ../shared", () => 
             assert.ok(fs.readFileSync(path.join(REPO_ROOT, ".gitignore"), "utf8").includes(".fixtures/"), ".fixtures is not committed");
             assert.ok(fs.readFileSync(path.join(REPO_ROOT, "lib", "crds.ts"), "utf8").includes('".fixtures", "crds"'), "lib/crds.ts reads .fixtures/crds without ../shared");
             const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-            assert.match(pkg.scripts.test, /^bash scripts\/crds\.sh && /, "npm test fetches them first");
+            assert.equal(pkg.scripts.test, "bash scripts/test.sh");
+            const steps = fs.readFileSync(path.join(REPO_ROOT, "scripts", "test.sh"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+            assert.match(steps.find((l) => /crds\.sh|npm run/.test(l)) ?? "", /^bash scripts\/crds\.sh \|\| exit 1$/, "npm test fetches them first, and stops when it cannot");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

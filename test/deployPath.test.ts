@@ -135,7 +135,7 @@ describe("the deploy path (out/<env>/deploy-path.md and .json)", function () {
                 ...Object.entries(PULUMI_EKS_RUNTIME.plugins).map(([pkg, version]) => `${pkg}@${version}`),
             ].sort();
             assert.deepEqual(listed, expected);
-            for (const p of path_.plugins) assert.equal(p.install, `pulumi plugin install resource ${p.name} ${p.version}`);
+            for (const p of path_.plugins) assert.equal(p.install, `pulumi plugin install resource ${p.name} ${p.version} --exact`);
             assert.deepEqual(path_.plugins.find((p) => p.name === "random")?.layers, ["addons"]);
         });
 

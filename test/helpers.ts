@@ -4,7 +4,9 @@ import * as path from "path";
 import type { Command } from "commander";
 import { runCommand, type Io } from "../lib/commandLine";
 import { ConfigError, loadConfigFile, parseConfig } from "../lib/config/load";
-import { REPO_ROOT } from "../lib/layers";
+import type { LayerName } from "../lib/layer";
+import { REPO_ROOT, availableLayers } from "../lib/layers";
+import { integrity } from "../plays/integrity";
 import type { PlatformConfig } from "../lib/config/schema";
 import type { PlannedResource } from "../synth/engine";
 import { synthesize, type Plan, type SynthMode, type SynthResult } from "../synth/synth";
@@ -71,6 +73,18 @@ export function synthEnvResult(env: string, mode: SynthMode = "layered"): Promis
 /** The plan of a `Pulumi.<env>.yaml` of the repository (layered unless asked), synthesized once per test process (treat it as read-only). */
 export function synthEnv(env: string, mode: SynthMode = "layered"): Promise<Plan> {
     return synthEnvResult(env, mode).then((r) => r.plan);
+}
+
+/**
+ * The plan of the layers up to `last` (network, cluster, ...), for a test of one layer: the layers
+ * after it are not synthesized. Plan integrity is checked; the plays that judge a whole environment
+ * (reachability, scheduling, admission, ...) are not, since the later layers bring what they look for.
+ */
+export async function synthThrough(config: PlatformConfig, last: LayerName): Promise<Plan> {
+    const layers = availableLayers();
+    const through = layers.slice(0, layers.findIndex((l) => l.name === last) + 1);
+    assert.equal(through.at(-1)?.name, last, `no ${last} layer`);
+    return (await synthesize(config, "layered", through, undefined, [integrity])).plan;
 }
 
 /**

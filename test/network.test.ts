@@ -3,7 +3,7 @@ import { networkContract } from "../infra/network/contract";
 import { REQUIRED_INTERFACE_ENDPOINTS } from "../lib/config/schema";
 import { ACCOUNT_ID } from "../synth/fixtures";
 import { synthesize, type Plan } from "../synth/synth";
-import { configWith, layerOf, rejectionOf, resourceOf, resourcesOf, synthEnv } from "./helpers";
+import { configWith, layerOf, rejectionOf, resourceOf, resourcesOf, synthEnv, synthThrough } from "./helpers";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -26,7 +26,8 @@ const cidrsOf = (plan: Plan, kind: "private" | "public") => subnetsOf(plan, kind
 const peeringRoutes = (plan: Plan) => resourcesOf(plan, "network", ROUTE).filter((r) => r.inputs.vpcPeeringConnectionId);
 const endpointsOf = (plan: Plan, type: "Gateway" | "Interface") =>
     resourcesOf(plan, "network", ENDPOINT).filter((r) => r.inputs.vpcEndpointType === type);
-const synthWith = async (overrides: Record<string, unknown>) => (await synthesize(configWith(overrides))).plan;
+/** The network layer alone of the base config with some settings changed. */
+const synthWith = (overrides: Record<string, unknown>) => synthThrough(configWith(overrides), "network");
 
 const TOOLING = { name: "tooling", peerVpcId: "vpc-0a1b2c3d4e5f60718", peerCidr: "10.100.0.0/16" };
 

@@ -14,7 +14,7 @@ import { CALL_FIXTURES, RESOURCE_FIXTURES } from "../synth/fixtures";
 import { writePlan } from "../synth/output";
 import { SynthError, synthesize, type Plan } from "../synth/synth";
 import { synthCommand } from "../synth/cli";
-import { REPO_ROOT, configWith, envConfig, layerOf, rejectionOf, resourcesOf, runCli, synthEnv } from "./helpers";
+import { REPO_ROOT, configWith, layerOf, rejectionOf, resourcesOf, runCli, synthEnv } from "./helpers";
 
 /** A one-layer program standing in for the network layer. */
 const fakeLayer = (run: () => Record<string, pulumi.Output<unknown>>) =>
@@ -84,8 +84,7 @@ describe("synth: the plan", () => {
     });
 
     it("single: one layer \"platform\" in the root project, outputs grouped by layer", async () => {
-        const config = envConfig("prod");
-        const { plan } = await synthesize(config, "single");
+        const plan = await synthEnv("prod", "single");
         assert.equal(plan.mode, "single");
         assert.equal(plan.environment, "prod");
         assert.equal(plan.layers.length, 1);

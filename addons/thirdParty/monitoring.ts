@@ -12,6 +12,7 @@ import { addonRelease, AddonGroup, isProduction, replicasFor, type ValuesContext
 import { KARPENTER_NAMESPACE } from "../karpenter";
 import { LBC_NAMESPACE } from "./loadBalancerController";
 import { LOKI_GATEWAY_URL } from "./loki";
+import { dataSourceProblems } from "../../lib/grafanaDataSources";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
@@ -32,16 +33,25 @@ export const UNREACHABLE_ON_EKS = {
     rules: ["etcd", "kubeSchedulerAlerting", "kubeSchedulerRecording", "kubeControllerManager", "kubeProxy"],
 } as const;
 
-/** What Grafana may read in CloudWatch: metrics, and the cluster's log groups (Fargate's pods, the control plane). */
+/**
+ * What Grafana may read in CloudWatch: metrics (with the EC2 tags, instances and regions and the
+ * resource tags its query editor and variables list, and RDS Performance Insights metrics), and
+ * the cluster's log groups (Fargate's pods, the control plane). Grafana docs, "Configure CloudWatch",
+ * IAM policy examples ("Metrics and logs permissions").
+ */
 export function grafanaCloudWatchPolicy(region: string, accountId: string, clusterName: string): PolicyDocument {
     const logGroups = `arn:aws:logs:${region}:${accountId}:log-group:/aws/eks/${clusterName}/*`;
     return policy(
         {
             Sid: "ReadMetrics",
             Effect: "Allow",
-            Action: ["cloudwatch:DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport", "ec2:DescribeRegions", "tag:GetResources"],
+            Action: [
+                "cloudwatch:DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics", "cloudwatch:GetMetricData", "cloudwatch:GetInsightRuleReport",
+                "ec2:DescribeTags", "ec2:DescribeInstances", "ec2:DescribeRegions", "tag:GetResources",
+            ],
             Resource: "*",
         },
+        { Sid: "ReadPerformanceInsights", Effect: "Allow", Action: ["pi:GetResourceMetrics"], Resource: `arn:aws:pi:${region}:${accountId}:metrics/rds/*` },
         { Sid: "ListLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
         {
             Sid: "ReadClusterLogs",
@@ -55,7 +65,7 @@ export function grafanaCloudWatchPolicy(region: string, accountId: string, clust
 
 /** Grafana's data sources beyond the chart's Prometheus and Alertmanager: Loki, and CloudWatch (Fargate pods' logs). */
 export function grafanaDataSources(s: Pick<MonitoringSettings, "region" | "lokiUrl" | "fargateLogGroupArn">): Record<string, unknown>[] {
-    return [
+    const sources = [
         ...(s.lokiUrl ? [{ name: "Loki", uid: "loki", type: "loki", access: "proxy", url: s.lokiUrl, editable: false }] : []),
         {
             name: "CloudWatch",
@@ -71,6 +81,10 @@ export function grafanaDataSources(s: Pick<MonitoringSettings, "region" | "lokiU
             },
         },
     ];
+    // Grafana ignores what it does not read: refuse it here rather than provision a data source that does something else.
+    const problems = sources.flatMap(dataSourceProblems);
+    if (problems.length) throw new Error(`kube-prometheus-stack grafana.additionalDataSources:\n  ${problems.join("\n  ")}`);
+    return sources;
 }
 
 export interface MonitoringSettings {

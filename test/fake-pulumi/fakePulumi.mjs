@@ -15,7 +15,6 @@
 /* global process, console */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 
 const VERSION = "3.270.0";
 
@@ -41,18 +40,35 @@ function flag(name) {
 }
 const flags = (name) => argv.flatMap((a, i) => (a === name ? [argv[i + 1]] : []));
 
-/** The project in the working directory, and the stack config file the CLI reads for a stack. */
-function project() {
+/**
+ * The project in the working directory, and the stack config file the CLI reads for a stack. A
+ * project file is parsed once per content (cached as JSON in <tmp>/fake-pulumi-projects): loading the
+ * YAML parser is most of a call's start-up, and the tests make a hundred calls.
+ */
+async function project() {
     const settingsFile = path.join(process.cwd(), "Pulumi.yaml");
     if (!fs.existsSync(settingsFile)) return undefined;
-    return parseYaml(fs.readFileSync(settingsFile, "utf8"));
+    const text = fs.readFileSync(settingsFile, "utf8");
+    const { createHash } = await import("node:crypto");
+    const { tmpdir } = await import("node:os");
+    const cacheDir = path.join(tmpdir(), "fake-pulumi-projects");
+    const cached = path.join(cacheDir, `${createHash("sha256").update(text).digest("hex")}.json`);
+    if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8"));
+    const { parse } = await import("yaml");
+    const settings = parse(text);
+    // Written whole, then renamed: a call running beside this one reads all of it or nothing.
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cached}.${process.pid}`;
+    fs.writeFileSync(partial, JSON.stringify(settings));
+    fs.renameSync(partial, cached);
+    return settings;
 }
 function configFileOf(settings, stack) {
     if (flag("--config-file")) return path.resolve(flag("--config-file"));
     return path.resolve(process.cwd(), settings?.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
 }
 
-const settings = project();
+const settings = await project();
 const stack = flag("--stack") ?? (argv[0] === "stack" && argv[1] === "init" ? argv[2] : undefined);
 const key = `${settings?.name}/${stack}`;
 const command = argv[0] === "stack" ? `stack ${argv[1]}` : argv[0];
