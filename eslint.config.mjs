@@ -13,6 +13,20 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
         },
     },
+    // One way to attach a managed policy (lib/iam.ts attachManagedPolicies) and one way to give a pod
+    // an AWS identity (lib/podIdentity.ts PodAwsIdentity); the pod-identity play checks the plans too.
+    {
+        ignores: ["lib/iam.ts", "lib/podIdentity.ts", "test/**"],
+        rules: {
+            "no-restricted-syntax": ["error",
+                { selector: "NewExpression[callee.property.name='RolePolicyAttachment']", message: "Attach managed policies with attachManagedPolicies (lib/iam.ts), the one way the platform does it." },
+                { selector: "NewExpression[callee.property.name='PodIdentityAssociation']", message: "A pod's AWS identity comes from PodAwsIdentity (lib/podIdentity.ts)." },
+            ],
+        },
+    },
+    // One job per file (issue 20): no source file over 300 lines, blank lines and comments included.
+    // Tests are exempt (a behaviour's cases read best together); generated files are not TypeScript.
+    { files: ["**/*.ts", "**/*.cjs", "**/*.mjs"], ignores: ["test/**"], rules: { "max-lines": ["error", { max: 300, skipBlankLines: false, skipComments: false }] } },
     // The formatter: the project's existing style as rules `npm run format` (eslint --fix) applies.
     // Line length is left to the author: long single-line declarations are the house style.
     {

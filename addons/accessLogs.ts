@@ -42,7 +42,6 @@ export interface AccessLogsArgs {
     accountId: pulumi.Output<string>;
     production: boolean;
     retentionDays: number;
-    tags: Record<string, string>;
 }
 
 export class AccessLogs extends pulumi.ComponentResource {
@@ -51,7 +50,7 @@ export class AccessLogs extends pulumi.ComponentResource {
     constructor(name: string, args: AccessLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:addons:AccessLogs", name, {}, opts);
         const child = { parent: this };
-        const bucket = new aws.s3.Bucket(name, { bucket: pulumi.interpolate`${name}-${args.accountId}`, forceDestroy: !args.production, tags: args.tags }, { ...child, protect: args.production });
+        const bucket = new aws.s3.Bucket(name, { bucket: pulumi.interpolate`${name}-${args.accountId}`, forceDestroy: !args.production }, { ...child, protect: args.production });
         new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, child);
         new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
         const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {

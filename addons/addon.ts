@@ -21,6 +21,10 @@ export interface AddonContext {
     sources: Sources;
     /** The access-log bucket (load balancers, S3 server access logs), once it accepts logs. */
     accessLogBucket: pulumi.Output<string>;
+    /**
+     * The common tags, for what Karpenter launches (its EC2NodeClass `spec.tags`): not Pulumi
+     * resources, so the layer's AWS provider's defaultTags do not reach them.
+     */
     tags: Record<string, string>;
 }
 

@@ -134,7 +134,6 @@ export class Calico extends pulumi.ComponentResource {
             values: () => ({}),
             sources: ctx.sources,
             provider: ctx.provider,
-            tags: ctx.tags,
         }, { parent: this, dependsOn: dependenciesOf(opts) });
         // The chart's Installation and APIServer are custom resources of those CRDs.
         this.release = new HelmRelease(`${name}-calico`, {
@@ -145,7 +144,6 @@ export class Calico extends pulumi.ComponentResource {
             overrides: c.addons.calico.values,
             sources: ctx.sources,
             provider: ctx.provider,
-            tags: ctx.tags,
             // In overlay mode Calico is the network plugin: it is applied before any node exists (nodes
             // launch after it and its operator lands on the first, NotReady one), so Helm cannot wait for
             // its pods. The releases after it wait for theirs, which need the network.

@@ -64,7 +64,6 @@ export interface HelmReleaseArgs {
     /** Helm creates the namespace; false when the caller creates it first (e.g. for a Secret the chart references). Default: true. */
     createNamespace?: boolean;
     provider: k8s.Provider;
-    tags: Record<string, string>;
 }
 
 export class HelmRelease extends pulumi.ComponentResource {
@@ -84,7 +83,6 @@ export class HelmRelease extends pulumi.ComponentResource {
             purpose: args.chart.chart,
             policies: { ...(sa.policy ? { [args.chart.chart]: sa.policy } : {}), ...sa.policies },
             managedPolicies: sa.managedPolicies,
-            tags: args.tags,
         }, { parent: this });
         this.roleArn = identity?.roleArn;
         const annotations = identity?.serviceAccountAnnotations ?? pulumi.output<Record<string, string>>({});

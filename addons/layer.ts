@@ -7,6 +7,7 @@ import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
 import { DEDICATED_TAINT_KEY } from "../lib/config/addons";
 import type { ImageCache } from "../lib/images";
+import { layerAwsProvider } from "../lib/awsProvider";
 import { defineLayer } from "../lib/layer";
 import { baseTags, clusterName } from "../lib/naming";
 import { Calico, isOverlay } from "./calico";
@@ -26,13 +27,15 @@ export const layer = defineLayer({
     run({ config: c, upstream: { network, cluster } }) {
         const name = clusterName(c);
         const tags = baseTags(c, "addons");
+        // Every AWS resource of the layer is created through its provider (region, account, common tags).
+        const providers = [layerAwsProvider(c, "addons")];
         const provider = new k8s.Provider(`${name}-addons`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
         const sources = { chartMirror: c.charts.mirror, imageCache: cluster.imageCache.apply((cache) => cache as ImageCache | undefined) };
         const accountId = aws.getCallerIdentityOutput().accountId;
         const production = c.tier === "production";
         // The log bucket of what logs to S3 (the load balancers, Loki's buckets); none when nothing does.
         const logged = c.addons.loadBalancerController.enabled || c.addons.loki.enabled;
-        const accessLogs = logged ? new AccessLogs(`${name}-access-logs`, { clusterName: name, region: c.region, accountId, production, retentionDays: production ? 365 : 30, tags }) : undefined;
+        const accessLogs = logged ? new AccessLogs(`${name}-access-logs`, { clusterName: name, region: c.region, accountId, production, retentionDays: production ? 365 : 30 }, { providers }) : undefined;
         const accessLogBucket = accessLogs ? accessLogs.bucket : pulumi.output("");
         const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId, provider, sources, tags, accessLogBucket };
 
@@ -43,13 +46,13 @@ export const layer = defineLayer({
         let calico: Calico | undefined;
         let karpenter: Karpenter;
         if (isOverlay(c)) {
-            calico = new Calico(name, ctx);
-            karpenter = new Karpenter(name, ctx, undefined, [calico]);
+            calico = new Calico(name, ctx, { providers });
+            karpenter = new Karpenter(name, ctx, { providers }, [calico]);
         } else {
-            karpenter = new Karpenter(name, ctx);
-            calico = c.addons.calico.enabled ? new Calico(name, ctx, { dependsOn: [karpenter] }) : undefined;
+            karpenter = new Karpenter(name, ctx, { providers });
+            calico = c.addons.calico.enabled ? new Calico(name, ctx, { dependsOn: [karpenter], providers }) : undefined;
         }
-        const storage = new Storage(name, ctx, { dependsOn: [karpenter, ...(calico ? [calico] : [])] });
+        const storage = new Storage(name, ctx, { dependsOn: [karpenter, ...(calico ? [calico] : [])], providers });
 
         const installed = new Map<string, pulumi.Resource>();
         const foundations: Record<Foundation, pulumi.Resource | undefined> = { karpenter, calico, storage };
@@ -61,7 +64,7 @@ export const layer = defineLayer({
                 const r = isFoundation(d) ? foundations[d] : installed.get(d);
                 return r ? [r] : [];
             });
-            installed.set(key, addon.install(ctx, { dependsOn }));
+            installed.set(key, addon.install(ctx, { dependsOn, providers }));
         }
 
         const ingressClasses = [

@@ -5,9 +5,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../lib/iam";
-import { ADDON_LIST } from "../lib/addons";
+import { podIdentityUsers } from "../lib/applicationIdentity";
 import { PodAwsIdentity } from "../lib/podIdentity";
-import type { PlatformConfig } from "../lib/config/schema";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../lib/versions";
 import type { AddonContext } from "./addon";
 import { dependenciesOf } from "./helmRelease";
@@ -26,9 +25,7 @@ export const EFS_CONTROLLER_SA = "efs-csi-controller-sa";
  * get it through EKS Pod Identity (Karpenter's controller runs on Fargate and uses IRSA). The Pod
  * Identity agent is installed only when this is not empty.
  */
-export function podIdentityUsers(c: PlatformConfig): string[] {
-    return ADDON_LIST.filter((d) => d.iam.length > 0 && c.addons[d.key].enabled).map((d) => d.key);
-}
+export { podIdentityUsers };
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /**
@@ -94,17 +91,13 @@ export class Storage extends pulumi.ComponentResource {
                 addonVersion,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
-                tags: ctx.tags,
                 ...extra,
             }, { parent: this, dependsOn: [...upstream, ...dependsOn] });
 
-        // The agent only where something uses EKS Pod Identity (its DaemonSet takes 169.254.170.23:80 on every node).
-        const users = podIdentityUsers(c);
+        // The agent only where something uses EKS Pod Identity (its DaemonSet takes 169.254.170.23:80 on every node);
+        // the config rule `podIdentityAgent` refused a config that switches it off while something does.
         let agent: aws.eks.Addon | undefined;
-        if (users.length > 0) {
-            if (!c.addons.podIdentityAgent.enabled) {
-                throw new Error(`platform:addons.podIdentityAgent.enabled is false, but ${users.join(", ")} get their AWS identity through EKS Pod Identity, which needs the agent on every node: enable it`);
-            }
+        if (podIdentityUsers(c).length > 0) {
             agent = addon("eks-pod-identity-agent", version("podIdentityAgent", c.addons.podIdentityAgent.version), {});
         }
         const afterAgent = agent ? [agent] : [];
@@ -166,7 +159,6 @@ export class Storage extends pulumi.ComponentResource {
             managedPolicies: [managedPolicy],
             policies,
             associate: false,
-            tags: ctx.tags,
         }, { parent: this });
     }
 
@@ -182,13 +174,13 @@ export class Storage extends pulumi.ComponentResource {
             performanceMode: "generalPurpose",
             throughputMode: "elastic",
             lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }],
-            tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
+            tags: { Name: `${ctx.clusterName}-efs` },
         }, { parent: this, protect: true });
         new aws.efs.BackupPolicy(`${name}-efs`, { fileSystemId: fileSystem.id, backupPolicy: { status: production ? "ENABLED" : "DISABLED" } }, { parent: this });
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-efs`, {
             description: `NFS to the EFS file system of ${ctx.clusterName}, from the VPC only`,
             vpcId: ctx.network.vpcId,
-            tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
+            tags: { Name: `${ctx.clusterName}-efs` },
         }, { parent: this });
         new aws.vpc.SecurityGroupIngressRule(`${name}-efs-nfs`, {
             securityGroupId: securityGroup.id,

@@ -68,7 +68,6 @@ export interface AccessMappingsArgs {
     identities: Identity[];
     /** For the aws-auth patch (API_AND_CONFIG_MAP mode only). */
     k8sProvider?: k8s.Provider;
-    tags: Record<string, string>;
 }
 
 /** The Kubernetes group a team's role maps to; the workloads layer binds its RBAC to it. */
@@ -121,7 +120,6 @@ export class AccessMappings extends pulumi.ComponentResource {
                 principalArn: id.roleArn,
                 type: id.kind === "ec2-node" ? "EC2_LINUX" : "STANDARD",
                 kubernetesGroups: id.kind === "user" ? id.groups : undefined,
-                tags: args.tags,
             }, { parent: this });
             if (id.kind !== "user" || !id.policy) continue;
             new aws.eks.AccessPolicyAssociation(`${name}-${id.name}`, {

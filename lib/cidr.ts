@@ -1,5 +1,5 @@
 // CIDR math through ip-num: parsing, overlap, containment and the subnet plan.
-import { IPv4CidrRange, IPv4Prefix, Validator } from "ip-num";
+import { IPv4, IPv4CidrRange, Validator } from "ip-num";
 
 /** AWS keeps five addresses of every subnet for itself. */
 export const AWS_RESERVED_PER_SUBNET = 5;
@@ -37,6 +37,21 @@ export interface SubnetPlan {
 }
 
 /**
+ * `count` consecutive blocks of `/prefix` from the first aligned one at or after `from`, or fewer
+ * when the VPC ends first. Computed from the addresses, not by splitting the VPC into every block
+ * of that size (a /16 holds 4,096 /28s).
+ */
+function blocksFrom(vpc: IPv4CidrRange, from: bigint, prefix: number, count: number): IPv4CidrRange[] {
+    const blockSize = 1n << BigInt(32 - prefix);
+    const blocks: IPv4CidrRange[] = [];
+    for (let start = ((from + blockSize - 1n) / blockSize) * blockSize; blocks.length < count; start += blockSize) {
+        if (start + blockSize - 1n > vpc.getLast().getValue()) break;
+        blocks.push(IPv4CidrRange.fromCidr(`${IPv4.fromNumber(start).toString()}/${prefix}`));
+    }
+    return blocks;
+}
+
+/**
  * Lays the subnets out in the VPC: the private subnets first (one block of `privatePrefix` per
  * zone, from the start of the VPC), then the public ones in the first free blocks after them.
  * Returns an error message instead when the plan does not fit.
@@ -54,18 +69,15 @@ export function planSubnets(
             return `the ${label} subnet prefix /${p} is larger than the VPC ${vpcCidr}`;
         }
     }
-    const privateBlocks = vpc.splitInto(IPv4Prefix.fromNumber(BigInt(privatePrefix)));
-    if (privateBlocks.length < zoneCount) {
+    const privateSubnets = blocksFrom(vpc, vpc.getFirst().getValue(), privatePrefix, zoneCount);
+    if (privateSubnets.length < zoneCount) {
         return `${zoneCount} private /${privatePrefix} subnets do not fit in the VPC ${vpcCidr}`;
     }
-    const privateSubnets = privateBlocks.slice(0, zoneCount);
     if (publicPrefix === undefined) {
         return { private: privateSubnets.map((r) => r.toCidrString()), public: [] };
     }
-    const publicSubnets = vpc
-        .splitInto(IPv4Prefix.fromNumber(BigInt(publicPrefix)))
-        .filter((candidate) => !privateSubnets.some((p) => p.isOverlapping(candidate)))
-        .slice(0, zoneCount);
+    // The private blocks are contiguous from the VPC's start: the first free block follows the last.
+    const publicSubnets = zoneCount === 0 ? [] : blocksFrom(vpc, privateSubnets[zoneCount - 1].getLast().getValue() + 1n, publicPrefix, zoneCount);
     if (publicSubnets.length < zoneCount) {
         return `${zoneCount} private /${privatePrefix} and ${zoneCount} public /${publicPrefix} subnets do not fit in the VPC ${vpcCidr}`;
     }

@@ -17,20 +17,44 @@ export function serviceTrust(service: string, conditions?: Statement["Condition"
     return policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(conditions ? { Condition: conditions } : {}) });
 }
 
-/** A role with managed policies attached, each as its own attachment. */
+/** A managed policy to attach: `key` names its attachment (`<name>-<key>`), `arn` is the policy. */
+export interface ManagedPolicyAttachment {
+    key: string;
+    arn: pulumi.Input<string>;
+}
+
+/** An AWS managed policy by name (e.g. `service-role/AmazonEBSCSIDriverPolicy`), its attachment keyed by the name's last part. */
+export const awsManagedPolicy = (name: string): ManagedPolicyAttachment => ({ key: name.split("/").pop() ?? name, arn: managedPolicy(name) });
+
+/** The type of every attachment this module creates (the identity play and the lint rule look for it). */
+export const POLICY_ATTACHMENT_TYPE = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+
+/**
+ * The one way the platform attaches a managed policy to a role: one `RolePolicyAttachment` per
+ * policy, named `<name>-<key>`. (eslint.config.mjs refuses `new aws.iam.RolePolicyAttachment`
+ * anywhere else.) Karpenter's node role is the one exception: its list depends on another layer's
+ * outputs, so it uses one `RolePolicyAttachmentsExclusive` (addons/karpenter/index.ts).
+ */
+export function attachManagedPolicies(
+    name: string,
+    role: pulumi.Input<string>,
+    policies: ManagedPolicyAttachment[],
+    opts: pulumi.CustomResourceOptions,
+): aws.iam.RolePolicyAttachment[] {
+    return policies.map((p) => new aws.iam.RolePolicyAttachment(`${name}-${p.key}`, { role, policyArn: p.arn }, opts));
+}
+
+/** A role an AWS service assumes (not a pod's: see lib/podIdentity.ts), with AWS managed policies attached. */
 export function roleWithPolicies(
     name: string,
-    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[]; tags: Record<string, string> },
+    args: { description: string; assumeRolePolicy: pulumi.Input<string>; managedPolicies: string[] },
     opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
     const role = new aws.iam.Role(name, {
         description: args.description,
         assumeRolePolicy: args.assumeRolePolicy,
-        tags: args.tags,
     }, opts);
-    for (const policyName of args.managedPolicies) {
-        new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managedPolicy(policyName) }, opts);
-    }
+    attachManagedPolicies(name, role.name, args.managedPolicies.map(awsManagedPolicy), opts);
     return role;
 }
 

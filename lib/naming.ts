@@ -5,15 +5,21 @@ import type { LayerName } from "./layer";
 /** The EKS cluster's name: `<name>-<env>`. */
 export const clusterName = (c: Pick<PlatformConfig, "name" | "env">): string => `${c.name}-${c.env}`;
 
-/** Tags on every AWS resource of a layer; config tags win over none of these. */
+/** The tags every AWS resource of the platform carries (policy rule aws-tags-common checks them). */
+export const COMMON_TAG_KEYS = ["platform:name", "platform:environment", "platform:layer", "platform:managed-by"] as const;
+
+/**
+ * Tags on every AWS resource of a layer (its AWS provider's defaultTags, lib/awsProvider.ts);
+ * config tags win over none of these.
+ */
 export function baseTags(c: PlatformConfig, layer: LayerName): Record<string, string> {
-    return {
-        ...c.tags,
+    const common: Record<(typeof COMMON_TAG_KEYS)[number], string> = {
         "platform:name": c.name,
         "platform:environment": c.env,
         "platform:layer": layer,
         "platform:managed-by": "pulumi",
     };
+    return { ...c.tags, ...common };
 }
 
 /** Tags that let EKS, the load balancer controller and Karpenter discover a subnet. */

@@ -6,13 +6,10 @@
 // them (EKS user guide, "EKS Pod Identity": "Pod Identity isn't available on Fargate").
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaServiceAccountAnnotations, managedPolicy, policy, serviceAccountTrust, type PolicyDocument } from "./iam";
+import { mechanismFor, type IdentityMechanism, type PodCompute } from "./applicationIdentity";
+import { attachManagedPolicies, awsManagedPolicy, irsaServiceAccountAnnotations, policy, serviceAccountTrust, type ManagedPolicyAttachment, type PolicyDocument } from "./iam";
 
-/** Where the service account's pods run, which decides the mechanism. */
-export type PodCompute = "ec2" | "fargate";
-export type IdentityMechanism = "pod-identity" | "irsa";
-
-export const mechanismFor = (compute: PodCompute): IdentityMechanism => (compute === "fargate" ? "irsa" : "pod-identity");
+export { mechanismFor, type IdentityMechanism, type PodCompute };
 
 /** The service principal EKS Pod Identity assumes roles as. */
 export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
@@ -56,12 +53,15 @@ export interface PodAwsIdentityArgs {
     policies?: Record<string, pulumi.Input<PolicyDocument>>;
     /** AWS managed policies by name, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */
     managedPolicies?: string[];
+    /** Other managed policies by ARN (e.g. an application's customer managed policies), each with its attachment's key. */
+    policyArns?: ManagedPolicyAttachment[];
     /**
      * Pod Identity only: create the association here (default), or leave it to the owner (an EKS
      * managed add-on associates its own service account through `podIdentityAssociations`).
      */
     associate?: boolean;
-    tags: Record<string, string>;
+    /** Tags beyond the provider's default tags (e.g. the application and team), on the role and the association. */
+    tags?: Record<string, string>;
 }
 
 export class PodAwsIdentity extends pulumi.ComponentResource {
@@ -70,6 +70,8 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string>;
     /** The service account's annotations: the IRSA role; none with Pod Identity. */
     readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    /** The same annotations as a plain record (keys known now), for a service account built here. */
+    readonly annotations: Record<string, pulumi.Input<string>>;
     /** What must exist before the pods ask for credentials: the role's policies and the association. */
     readonly ready: pulumi.Resource[];
 
@@ -89,27 +91,26 @@ export class PodAwsIdentity extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(name, {
             description: `${args.purpose} (${who}) through ${this.mechanism === "irsa" ? "IRSA" : "EKS Pod Identity"}`,
             assumeRolePolicy: trust,
-            tags: args.tags,
+            ...(args.tags ? { tags: args.tags } : {}),
         }, child);
         const ready: pulumi.Resource[] = [this.role];
         for (const [policyName, doc] of Object.entries(args.policies ?? {})) {
             ready.push(new aws.iam.RolePolicy(`${name}-${policyName}`, { role: this.role.id, name: policyName, policy: pulumi.output(doc).apply((p) => JSON.stringify(p)) }, child));
         }
-        for (const policyName of args.managedPolicies ?? []) {
-            ready.push(new aws.iam.RolePolicyAttachment(`${name}-${policyName.split("/").pop()}`, { role: this.role.name, policyArn: managedPolicy(policyName) }, child));
-        }
+        ready.push(...attachManagedPolicies(name, this.role.name, [...(args.managedPolicies ?? []).map(awsManagedPolicy), ...(args.policyArns ?? [])], child));
         if (this.mechanism === "pod-identity" && (args.associate ?? true)) {
             ready.push(new aws.eks.PodIdentityAssociation(name, {
                 clusterName: args.clusterName,
                 namespace: args.namespace,
                 serviceAccount: args.serviceAccount,
                 roleArn: this.role.arn,
-                tags: args.tags,
+                ...(args.tags ? { tags: args.tags } : {}),
             }, { ...child, dependsOn: ready.slice() }));
         }
         this.ready = ready;
         this.roleArn = this.role.arn;
         this.serviceAccountAnnotations = this.mechanism === "irsa" ? this.role.arn.apply(irsaServiceAccountAnnotations) : pulumi.output<Record<string, string>>({});
+        this.annotations = this.mechanism === "irsa" ? irsaServiceAccountAnnotations<pulumi.Input<string>>(this.role.arn) : {};
         this.registerOutputs({ roleArn: this.roleArn, mechanism: this.mechanism });
     }
 }

@@ -5,9 +5,11 @@ import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
 import { admission } from "./admission";
+import { awsProviders } from "./awsProviders";
 import { bringUp } from "./bringUp";
 import { charts } from "./charts";
 import { integrity } from "./integrity";
+import { podIdentity } from "./podIdentity";
 import { reachability } from "./reachability";
 import { scheduling } from "./scheduling";
 import { traffic } from "./traffic";
@@ -15,7 +17,7 @@ import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, reachability, scheduling, bringUp, charts, admission, traffic];
+export const PLAYS: readonly Play[] = [integrity, awsProviders, reachability, scheduling, bringUp, charts, admission, traffic, podIdentity];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

@@ -5,7 +5,10 @@
 // nothing can use.
 import { placementProblem } from "./scheduling/match";
 import { fargateKind, fargateSelects, nodeGroupKind, nodePoolKind, type FargateSelector, type NodeGroupInputs, type NodeKind, type NodePoolManifest } from "./scheduling/nodes";
-import { CHART_MODELS, chartNameOf, managedAddonPods, manifestPod, type HostPort, type PodModel, type Values } from "./scheduling/pods";
+import { CHART_MODELS, chartNameOf } from "./scheduling/chartPods";
+import { managedAddonPods } from "./scheduling/managedAddonPods";
+import { manifestPod } from "./scheduling/manifestPods";
+import type { HostPort, PodModel, Values } from "./scheduling/pods";
 import { play, type PlayProblem } from "./play";
 import type { PlanView } from "./view";
 
@@ -57,7 +60,7 @@ export function podsOf(view: PlanView, problem: (message: string, resource?: str
         const chart = chartNameOf(r.chart);
         const model = CHART_MODELS[chart];
         if (!model) {
-            problems.push(problem(`no scheduling model for chart "${chart}": add one to plays/scheduling/pods.ts (CHART_MODELS) so its pods are placed offline`, r.resource.urn));
+            problems.push(problem(`no scheduling model for chart "${chart}": add one to plays/scheduling/chartPods.ts (CHART_MODELS) so its pods are placed offline`, r.resource.urn));
             continue;
         }
         pods.push(...model({ resource: r.resource.urn, name: r.name, namespace: r.namespace ?? "default", chart, version: r.version, values: r.values }));

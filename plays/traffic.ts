@@ -2,8 +2,10 @@
 // (`ip` targets only with VPC pod addresses; `instance` targets need node ports), and network
 // policies that admit what must arrive and leave: the load balancer (from the VPC), Prometheus
 // (each PodMonitor selected by the kube-prometheus-stack release and let in on its port), and the
-// AWS APIs a pod's own IAM role calls (STS and its statements' services, through the VPC's
-// interface endpoints, the S3 gateway's ranges, or a NAT).
+// AWS APIs a pod's own IAM role calls (its statements' services, through the VPC's interface
+// endpoints, the S3 gateway's ranges, or a NAT; and STS with IRSA, or the EKS Pod Identity agent
+// on the node with Pod Identity).
+import { POD_IDENTITY_AGENT } from "../lib/applicationIdentity";
 import * as cidr from "../lib/cidr";
 import { play } from "./play";
 import type { Manifest, PlanView } from "./view";
@@ -137,8 +139,10 @@ export const traffic = play(
             if (!admitted) refuse(monitor, `Prometheus (namespace ${prometheus.namespace}) scrapes port ${ports.join(", ")}, but no network policy in ${ns} admits it`);
         }
 
-        // A pod's own AWS calls: the services of its IRSA role's inline policies, plus STS.
+        // A pod's own AWS calls: the services of its role's inline policies, plus STS (IRSA: the
+        // annotation names the role) or the Pod Identity agent (an association names it).
         const roles = view.ofType("aws:iam/role:Role");
+        const associations = view.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation");
         const rolePolicies = view.ofType("aws:iam/rolePolicy:RolePolicy");
         const servicesOfRole = (arn: string): string[] => {
             const role = roles.find((r) => view.value(r, "arn") === arn);
@@ -148,17 +152,32 @@ export const traffic = play(
                 return ((doc?.Statement ?? []) as AnyObject[]).filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat() as string[]);
             });
             const own = [...new Set(actions.map((a) => a.split(":")[0]))].filter((s) => s !== "secretsmanager" || actions.some((a) => a.startsWith("secretsmanager:") && !/GetSecretValue|DescribeSecret/.test(a)));
-            return own.length > 0 ? [...new Set(["sts", ...own])] : [];
+            return own;
         };
-        const accounts = manifests.filter((m) => m.kind === "ServiceAccount" && m.metadata.annotations?.[IRSA_ROLE]);
+        const identityOf = (namespace: string, serviceAccount: string): { mechanism: "irsa" | "pod-identity"; services: string[] } | undefined => {
+            const sa = manifests.find((m) => m.kind === "ServiceAccount" && m.metadata.namespace === namespace && m.metadata.name === serviceAccount);
+            const irsa = sa?.metadata.annotations?.[IRSA_ROLE];
+            if (irsa) {
+                const own = servicesOfRole(irsa as string);
+                return { mechanism: "irsa", services: own.length > 0 ? [...new Set(["sts", ...own])] : [] };
+            }
+            const association = associations.find((a) => a.inputs.namespace === namespace && a.inputs.serviceAccount === serviceAccount);
+            return association ? { mechanism: "pod-identity", services: servicesOfRole(String(association.inputs.roleArn)) } : undefined;
+        };
         for (const w of manifests.filter((m) => ["Deployment", "StatefulSet", "Job", "CronJob"].includes(m.kind))) {
             const spec = w.spec as AnyObject;
             const template = w.kind === "CronJob" ? spec.jobTemplate?.spec?.template : spec.template;
-            const sa = accounts.find((a) => a.metadata.namespace === w.metadata.namespace && a.metadata.name === template?.spec?.serviceAccountName);
-            if (!sa) continue;
-            const needed = servicesOfRole(sa.metadata.annotations?.[IRSA_ROLE] as string);
+            const identity = template?.spec?.serviceAccountName ? identityOf(w.metadata.namespace ?? "default", template.spec.serviceAccountName) : undefined;
+            if (!identity) continue;
+            const needed = identity.services;
             const policies = policiesFor(manifests, w.metadata.namespace ?? "default", template.metadata?.labels ?? {}, "Egress");
             if (needed.length === 0 || policies.length === 0) continue;
+            if (identity.mechanism === "pod-identity") {
+                const toAgent = policies.flatMap((p) => (p.egress ?? []) as AnyObject[]).filter((r) => portMatches(r.ports, POD_IDENTITY_AGENT.port));
+                if (!toAgent.some((r) => (r.to ?? []).some((peer: AnyObject) => ipCovers(peer, POD_IDENTITY_AGENT.cidr)))) {
+                    refuse(w, `its role comes through EKS Pod Identity, but no network policy lets its pods reach the agent on their node (${POD_IDENTITY_AGENT.cidr} port ${POD_IDENTITY_AGENT.port}), so they get no credentials`);
+                }
+            }
             const rules = policies.flatMap((p) => (p.egress ?? []) as AnyObject[]).filter((r) => portMatches(r.ports, 443));
             const reaches = (range: string) => rules.some((r) => (r.to ?? []).some((peer: AnyObject) => ipCovers(peer, range)));
             for (const service of needed) {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PolicyResource as PulumiPolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { loadConfigFile } from "../lib/config/load";
+import type { PlatformConfig } from "../lib/config/schema";
 import { REPO_ROOT } from "../lib/layers";
 import type { PolicyResource, PolicyStack, Rule } from "./rule";
 import { RULES } from "./rules";
@@ -14,28 +15,43 @@ import { productionSignal } from "../lib/config/guards/production";
 export const stackOfUrn = (urn: string): string => urn.split("::")[0].replace(/^urn:pulumi:/, "");
 
 /**
+ * The environment's root `Pulumi.<env>.yaml`, loaded once per version of the file: the pack runs
+ * every rule of every stack against the same file, and loading (YAML, schema, rules) is what costs.
+ */
+const loaded = new Map<string, { version: string; config?: PlatformConfig }>();
+
+function environmentConfig(environment: string, root: string): PlatformConfig | undefined {
+    const file = path.join(root, `Pulumi.${environment}.yaml`);
+    if (!fs.existsSync(file)) return undefined;
+    const { mtimeMs, size } = fs.statSync(file);
+    const version = `${mtimeMs}|${size}`;
+    const cached = loaded.get(file);
+    if (cached?.version === version) return cached.config;
+    let config: PlatformConfig | undefined;
+    try {
+        config = loadConfigFile(file);
+    } catch {
+        config = undefined;
+    }
+    loaded.set(file, { version, config });
+    return config;
+}
+
+/**
  * Whether an environment is production: its name says so, or its root `Pulumi.<env>.yaml` does
  * (`platform:tier`). An environment whose file cannot be read or validated is judged as
  * production: strict by default.
  */
 export function isProduction(environment: string, root = REPO_ROOT): boolean {
     if (productionSignal(environment, {})) return true;
-    const file = path.join(root, `Pulumi.${environment}.yaml`);
-    if (!fs.existsSync(file)) return true;
-    try {
-        return loadConfigFile(file).tier === "production";
-    } catch {
-        return true;
-    }
+    const config = environmentConfig(environment, root);
+    return config === undefined || config.tier === "production";
 }
 
 /** The environment's production exceptions with their reasons (none when its file cannot be read). */
 export function exceptionsOfEnvironment(environment: string, root = REPO_ROOT): Record<string, string> {
-    try {
-        return exceptionsOf(loadConfigFile(path.join(root, `Pulumi.${environment}.yaml`)));
-    } catch {
-        return {};
-    }
+    const config = environmentConfig(environment, root);
+    return config ? exceptionsOf(config) : {};
 }
 
 /**
@@ -43,11 +59,7 @@ export function exceptionsOfEnvironment(environment: string, root = REPO_ROOT): 
  * none when its file cannot be read (strict by default).
  */
 export function serviceLinkedRolesOfEnvironment(environment: string, root = REPO_ROOT): string[] {
-    try {
-        return loadConfigFile(path.join(root, `Pulumi.${environment}.yaml`)).serviceLinkedRoles;
-    } catch {
-        return [];
-    }
+    return environmentConfig(environment, root)?.serviceLinkedRoles ?? [];
 }
 
 function fromPulumi(r: PulumiPolicyResource): PolicyResource {

@@ -4,203 +4,20 @@
 // Kubernetes API, the AWS APIs of the services the plan's resources and data sources use, the chart
 // repositories, the state backend, the plugin downloads), the CLIs, and the provider plugins with
 // their exact versions. `npm run synth` writes it as out/<env>/deploy-path.md and deploy-path.json.
-import * as fs from "fs";
-import * as path from "path";
 import * as semver from "semver";
-import * as YAML from "yaml";
-import { LAYER_DIRS, REPO_ROOT } from "../lib/layers";
 import { privateApiUsers } from "../plays/bringUp";
 import { computeOf, covers, ingressRules, safeContains } from "../plays/reachability";
 import { PlanView, type ViewResource } from "../plays/view";
 import type { Plan } from "./plan";
 import { PULUMI_EKS, PULUMI_EKS_RUNTIME, PULUMI_EKS_VERSION } from "./remoteComponents";
+import { awsServiceOf, SERVICES, type AwsService, type ServiceKey } from "./awsServices";
+import { DeployPathError, type ChartSource, type DeployPath, type Endpoint, type KubernetesApi, type Plugin, type Requirement } from "./deployPathTypes";
+import { installed, type Installed } from "./installedPackages";
 
-/** A host the deploy machine connects to. */
-export interface Endpoint {
-    host: string;
-    port: number;
-    /** Who connects, and why. */
-    purpose: string;
-    /** The layers whose preview and up need it (`platform` in the one-stack project). */
-    layers: string[];
-    /** The interface VPC endpoint service that serves it inside the deploy machine's own VPC, where AWS has one. */
-    privateLink?: string;
-}
-
-export interface KubernetesApi {
-    /** The endpoint as planned (offline: the mock engine's; for real: the cluster stack's `endpoint` output). */
-    endpoint: string;
-    access: "private only" | "public and private" | "public only";
-    publicAccessCidrs: string[];
-    /** Networks outside the VPC that the control plane's security groups admit on 443, and how they are routed. */
-    reachableFrom: { cidr: string; via: string }[];
-    /** The layers that talk to the API from the deploy machine, with how many of their resources do. */
-    layers: { layer: string; resources: number }[];
-    /** Where the deploy machine of those layers must sit. */
-    deployMachine: string;
-}
-
-export interface ChartSource {
-    layer: string;
-    release: string;
-    chart: string;
-    version: string;
-    /** The Helm repository URL or OCI reference the release pulls from. */
-    from: string;
-    host: string;
-    /** Pulled from `platform:charts.mirror` instead of its upstream. */
-    mirrored: boolean;
-}
-
-export interface Requirement {
-    name: string;
-    version: string;
-    why: string;
-    /** Where the requirement is read from. */
-    source: string;
-}
-
-export interface Plugin extends Requirement {
-    layers: string[];
-    /** `pulumi plugin install ...`, for a machine that cannot download it. */
-    install: string;
-}
-
-export interface DeployPath {
-    environment: string;
-    mode: Plan["mode"];
-    region: string;
-    accountId: string;
-    kubernetesApi?: KubernetesApi;
-    endpoints: Endpoint[];
-    charts: ChartSource[];
-    clis: Requirement[];
-    plugins: Plugin[];
-    /** What the deploy machine does not need, and who does instead. */
-    notNeeded: string[];
-}
-
-/** A plan the deploy path cannot describe (a type no table knows, a component version it was not read for). */
-export class DeployPathError extends Error {}
-
-// ---------------------------------------------------------------------------------------------
-// What is installed: the packages' own declarations (the pins), read once per synth.
-
-export interface Installed {
-    /** Resource packages under node_modules/@pulumi: the SDK version and the plugin version it asks for (package.json `pulumi.version`). */
-    pulumiPackages: Record<string, { sdk: string; plugin: string }>;
-    /** `engines.node` of package.json and of each runtime dependency that declares one. */
-    nodeEngines: Record<string, string>;
-    /** The oldest Pulumi CLI the Automation API of @pulumi/pulumi accepts (automation/minimumVersion.js). */
-    pulumiCliMinimum: string;
-    /** The @pulumi/pulumi SDK version. */
-    pulumiSdk: string;
-    /** Hosts of the lockfile's resolved URLs; empty when the lockfile names none (the configured registry). */
-    npmHosts: string[];
-    /** `backend.url` of the Pulumi projects (root and layers), where one sets it. */
-    backendUrls: string[];
-}
-
-const readJson = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-
-export function installedPackages(root: string = REPO_ROOT): Installed {
-    const modules = path.join(root, "node_modules");
-    const pulumiPackages: Installed["pulumiPackages"] = {};
-    for (const name of fs.readdirSync(path.join(modules, "@pulumi"))) {
-        const file = path.join(modules, "@pulumi", name, "package.json");
-        if (!fs.existsSync(file)) continue;
-        const pkg = readJson(file) as { version: string; pulumi?: { resource?: boolean; name?: string; version?: string } };
-        if (pkg.pulumi?.resource) pulumiPackages[pkg.pulumi.name ?? name] = { sdk: pkg.version, plugin: pkg.pulumi.version ?? pkg.version };
-    }
-    const manifest = readJson(path.join(root, "package.json")) as { engines?: { node?: string }; dependencies?: Record<string, string> };
-    const nodeEngines: Record<string, string> = manifest.engines?.node ? { "package.json": manifest.engines.node } : {};
-    for (const dep of Object.keys(manifest.dependencies ?? {})) {
-        const engine = (readJson(path.join(modules, dep, "package.json")) as { engines?: { node?: string } }).engines?.node;
-        if (engine) nodeEngines[dep] = engine;
-    }
-    // Only semver: the module itself says the CLI version the SDK's Automation API checks for.
-    const minimumFile = fs.readFileSync(path.join(modules, "@pulumi/pulumi/automation/minimumVersion.js"), "utf8");
-    const minimum = /SemVer\("v?([^"]+)"\)/.exec(minimumFile)?.[1];
-    if (!minimum) throw new DeployPathError("@pulumi/pulumi/automation/minimumVersion.js no longer names the minimum Pulumi CLI: read how the SDK checks it now");
-    const lock = readJson(path.join(root, "package-lock.json")) as { packages?: Record<string, { resolved?: string }> };
-    const npmHosts = [...new Set(Object.values(lock.packages ?? {}).flatMap((p) => (p.resolved?.startsWith("http") ? [new URL(p.resolved).host] : [])))].sort();
-    const projects = [path.join(root, "Pulumi.yaml"), ...Object.values(LAYER_DIRS).map((dir) => path.join(root, dir, "Pulumi.yaml"))];
-    const backendUrls = [...new Set(projects.filter((f) => fs.existsSync(f)).flatMap((f) => {
-        const url = (YAML.parse(fs.readFileSync(f, "utf8")) as { backend?: { url?: string } } | null)?.backend?.url;
-        return url ? [url] : [];
-    }))];
-    return {
-        pulumiPackages,
-        nodeEngines,
-        pulumiCliMinimum: minimum,
-        pulumiSdk: (readJson(path.join(modules, "@pulumi/pulumi/package.json")) as { version: string }).version,
-        npmHosts,
-        backendUrls,
-    };
-}
-
-let cached: Installed | undefined;
-/** The installed packages of this checkout, read once. */
-export const installed = (): Installed => (cached ??= installedPackages());
-
-// ---------------------------------------------------------------------------------------------
-// AWS services: the API endpoint behind each provider module (`aws:<module>/...`).
-
-interface AwsService {
-    name: string;
-    /** Host prefix: `<prefix>.<region>.amazonaws.com`, or `<prefix>.amazonaws.com` for a global service. */
-    prefix: string;
-    global?: boolean;
-    /** Interface endpoint service suffix: `com.amazonaws.<region>.<privateLink>`. */
-    privateLink?: string;
-}
-
-const SERVICES = {
-    sts: { name: "AWS STS", prefix: "sts", privateLink: "sts" },
-    ec2: { name: "Amazon EC2 (VPC, subnets, routes, security groups, launch templates)", prefix: "ec2", privateLink: "ec2" },
-    ecr: { name: "Amazon ECR API", prefix: "api.ecr", privateLink: "ecr.api" },
-    efs: { name: "Amazon EFS", prefix: "elasticfilesystem", privateLink: "elasticfilesystem" },
-    eks: { name: "Amazon EKS", prefix: "eks", privateLink: "eks" },
-    iam: { name: "AWS IAM (global)", prefix: "iam", global: true },
-    kms: { name: "AWS KMS", prefix: "kms", privateLink: "kms" },
-    s3: { name: "Amazon S3", prefix: "s3", privateLink: "s3" },
-    sqs: { name: "Amazon SQS", prefix: "sqs", privateLink: "sqs" },
-    sns: { name: "Amazon SNS", prefix: "sns", privateLink: "sns" },
-    logs: { name: "Amazon CloudWatch Logs", prefix: "logs", privateLink: "logs" },
-    events: { name: "Amazon EventBridge", prefix: "events", privateLink: "events" },
-    monitoring: { name: "Amazon CloudWatch", prefix: "monitoring", privateLink: "monitoring" },
-    secretsmanager: { name: "AWS Secrets Manager", prefix: "secretsmanager", privateLink: "secretsmanager" },
-    ssm: { name: "AWS Systems Manager", prefix: "ssm", privateLink: "ssm" },
-    acm: { name: "AWS Certificate Manager", prefix: "acm", privateLink: "acm" },
-    elb: { name: "Elastic Load Balancing", prefix: "elasticloadbalancing", privateLink: "elasticloadbalancing" },
-    autoscaling: { name: "Amazon EC2 Auto Scaling", prefix: "autoscaling", privateLink: "autoscaling" },
-    route53: { name: "Amazon Route 53 (global)", prefix: "route53", global: true },
-} satisfies Record<string, AwsService>;
-type ServiceKey = keyof typeof SERVICES;
-
-/** `aws:<module>`: the service its resources and data sources call. CloudWatch's module spans three services. */
-const MODULE_SERVICE: Record<string, ServiceKey | ((member: string) => ServiceKey)> = {
-    ec2: "ec2", ec2transitgateway: "ec2", vpc: "ec2",
-    ecr: "ecr", efs: "efs", eks: "eks", iam: "iam", kms: "kms", s3: "s3", sqs: "sqs", sns: "sns",
-    secretsmanager: "secretsmanager", ssm: "ssm", acm: "acm", lb: "elb", alb: "elb", autoscaling: "autoscaling", route53: "route53",
-    cloudwatch: (member) => (/^event/i.test(member) ? "events" : /^log/i.test(member) ? "logs" : "monitoring"),
-};
-
-/** Data sources the AWS provider answers from its own configuration, without an API call. */
-const LOCAL_CALLS = new Set(["aws:index/getPartition:getPartition", "aws:index/getRegion:getRegion"]);
-const CALL_SERVICE: Record<string, ServiceKey> = { "aws:index/getCallerIdentity:getCallerIdentity": "sts" };
-
-/** The AWS service a resource type or data-source token calls; fails on a module no table knows. */
-export function awsServiceOf(token: string): ServiceKey | undefined {
-    if (LOCAL_CALLS.has(token)) return undefined;
-    if (CALL_SERVICE[token]) return CALL_SERVICE[token];
-    const match = /^aws:([^/]+)\/([^:]+):/.exec(token);
-    const entry = match && MODULE_SERVICE[match[1]];
-    if (!match || !entry) {
-        throw new DeployPathError(`${token}: which AWS API endpoint it calls is not known; add its module to MODULE_SERVICE (synth/deployPath.ts)`);
-    }
-    return typeof entry === "function" ? entry(match[2]) : entry;
-}
+export * from "./deployPathTypes";
+export { installed, installedPackages, type Installed } from "./installedPackages";
+export { awsServiceOf } from "./awsServices";
+export { deployPathMarkdown, writeDeployPath } from "./deployPathMarkdown";
 
 // ---------------------------------------------------------------------------------------------
 // The derivation.
@@ -458,45 +275,4 @@ export function deployPath(plan: Plan, have: Installed = installed()): DeployPat
     ];
 
     return { environment: plan.environment, mode: plan.mode, region, accountId: plan.accountId, ...(api ? { kubernetesApi: api } : {}), endpoints, charts, clis, plugins: plugins(view, have, order), notNeeded };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing it: the markdown shows every field of the JSON.
-
-const cell = (s: string | number | boolean | undefined) => String(s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
-const table = (head: string[], rows: (string | number | boolean | undefined)[][]) =>
-    [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
-
-export function deployPathMarkdown(d: DeployPath): string {
-    const out = [
-        `# Deploy path of ${d.environment} (${d.mode})`,
-        "",
-        `What a machine that runs \`pulumi preview\` and \`pulumi up\` for ${d.environment} (account ${d.accountId}, region ${d.region}) needs, derived from the synthesized plan and the installed packages by \`npm run synth -- ${d.environment}${d.mode === "single" ? " --single" : ""}\`. The same content: deploy-path.json.`,
-    ];
-    if (d.kubernetesApi) {
-        const a = d.kubernetesApi;
-        out.push("", "## Kubernetes API", "", a.deployMachine, "");
-        out.push(table(["endpoint", "access", "public access CIDRs"], [[a.endpoint, a.access, a.publicAccessCidrs.join(", ") || "none"]]));
-        out.push("", "Networks outside the VPC the API admits (tcp 443):", "", table(["CIDR", "via"], a.reachableFrom.map((r) => [r.cidr, r.via])));
-        out.push("", "Layers that talk to the API from the deploy machine:", "", table(["layer", "resources"], a.layers.map((l) => [l.layer, l.resources])));
-        out.push("", "The endpoint shown offline is the mock engine's; the real one is the cluster stack's `endpoint` output.");
-    }
-    out.push("", "## Endpoints it must reach", "", table(["host", "port", "for", "layers", "PrivateLink service"], d.endpoints.map((e) => [e.host, e.port, e.purpose, e.layers.join(", "), e.privateLink ?? ""])));
-    out.push("", "An AWS API is reached through the deploy machine's egress, or through the interface endpoint of its own VPC (the PrivateLink service named; the environment's VPC endpoints serve the nodes, not a peered VPC).");
-    out.push("", "## Helm charts", "", table(["layer", "release", "chart", "version", "from", "host", "mirrored"], d.charts.map((c) => [c.layer, c.release, c.chart, c.version, c.from, c.host, c.mirrored ? "yes" : "no"])));
-    out.push("", "Without internet, set `platform:charts.mirror` (an OCI registry, e.g. the account's ECR): every release then pulls `<mirror>/<chart>` ([runbook](../../docs/runbooks/private-images.md)).");
-    out.push("", "## CLIs", "", table(["CLI", "version", "why", "source"], d.clis.map((c) => [c.name, c.version, c.why, c.source])));
-    out.push("", "## Provider plugins", "", table(["plugin", "version", "why", "layers", "source", "install"], d.plugins.map((p) => [p.name, p.version, p.why, p.layers.join(", "), p.source, `\`${p.install}\``])));
-    out.push("", "An air-gapped deploy machine installs each before the first preview (add `--file <archive>` for a downloaded archive). `--exact`: without it the CLI accepts any installed newer version, but the engine loads only the exact version a resource asks for.");
-    out.push("", "## Not needed on the deploy machine", "", ...d.notNeeded.map((n) => `- ${n}`), "");
-    return out.join("\n");
-}
-
-/** Writes `<dir>/deploy-path.md` and `<dir>/deploy-path.json`; returns the files. */
-export function writeDeployPath(d: DeployPath, dir: string): string[] {
-    const md = path.join(dir, "deploy-path.md");
-    const json = path.join(dir, "deploy-path.json");
-    fs.writeFileSync(md, deployPathMarkdown(d));
-    fs.writeFileSync(json, JSON.stringify(d, null, 2) + "\n");
-    return [md, json];
 }

@@ -15,14 +15,14 @@ import {
     type ResourceFixture,
 } from "./fixtures";
 import { FailureCapture, promiseOf, reasonOf } from "./failures";
+import { changedFrom, readable, SECRET } from "./wire";
+import { AWS_PROVIDER, AwsProviders, providerUrnOf } from "./awsProviders";
 
-// The runtime's monitor and its wire format are not in @pulumi/pulumi's typed surface.
+export { readable, SECRET };
+
+// The runtime's monitor is not in @pulumi/pulumi's typed surface.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown; waitForRPCs(): Promise<void> };
-const rpc = require("@pulumi/pulumi/runtime/rpc") as {
-    specialSigKey: string; specialSecretSig: string; specialResourceSig: string; specialAssetSig: string;
-    specialArchiveSig: string; specialOutputValueSig: string; unknownValue: string;
-};
 const { runInPulumiStack } = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -37,36 +37,15 @@ interface RegisterRequest {
     getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getRemote(): boolean;
     getProtect(): boolean; getRetainondelete(): boolean; getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    /** `urn::id` of the explicit provider of a custom resource; empty for the default provider. */
+    getProvider(): string;
+    /** A component's providers by package (`aws` -> `urn::id`), as its children inherit them. */
+    getProvidersMap(): { toArray(): [string, string][] };
 }
 interface RegisterResponse { getUrn(): string; getId?(): string; getObject?(): { toJavaScript(): Record<string, unknown> } | undefined; getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined }
 type Callback = (err: Error | null, resp?: RegisterResponse) => void;
 interface ReadRequest { getId(): string; getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[]; getProperties(): ReturnType<RegisterRequest["getObject"]> }
 interface Monitor { registerResource(req: RegisterRequest, cb: Callback): void; readResource(req: ReadRequest, cb: Callback): void }
-
-export const SECRET = "[secret]";
-
-/** The outputs whose value is not the same as the input of that name (the rest the plan shows once, as inputs). */
-function changedFrom(inputs: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(outputs).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(inputs[k])));
-}
-
-/** The wire form of inputs made readable: secrets hidden, resource references as their URN. */
-export function readable(value: unknown): unknown {
-    if (value === rpc.unknownValue) return "[unknown]";
-    if (Array.isArray(value)) return value.map(readable);
-    if (value && typeof value === "object") {
-        const o = value as Record<string, unknown>;
-        switch (o[rpc.specialSigKey]) {
-            case rpc.specialSecretSig: return SECRET;
-            case rpc.specialResourceSig: return o.urn;
-            case rpc.specialOutputValueSig: return o.secret ? SECRET : readable(o.value);
-            case rpc.specialAssetSig:
-            case rpc.specialArchiveSig: return o.path ?? o.uri ?? "[asset]";
-        }
-        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, readable(v)]));
-    }
-    return value;
-}
 
 export class MockEngine implements pulumi.runtime.Mocks {
     readonly resources: PlannedResource[] = [];
@@ -80,6 +59,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
     private current = "";
     /** Children a fixture modeled for a remote component, until the component's URN is known. */
     private readonly modeled = new Map<string, ModeledChild[]>();
+    /** The AWS providers registered so far, for the `tagsAll` each resource gets. */
+    private readonly awsProviders: AwsProviders;
 
     constructor(
         region: string,
@@ -87,8 +68,11 @@ export class MockEngine implements pulumi.runtime.Mocks {
         readonly callFixtures: Record<string, CallFixture> = CALL_FIXTURES,
         /** The account the engine plays (`platform:accountId`); a stand-in when the config names none. */
         accountId: string = ACCOUNT_ID,
+        /** `aws:defaultTags.tags` of the environment file: what the stack's default AWS provider applies. */
+        defaultProviderTags: Record<string, string> = {},
     ) {
         this.ctx = { region, accountId };
+        this.awsProviders = new AwsProviders(defaultProviderTags);
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -138,8 +122,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
             register(req, (err, resp) => {
                 if (err) this.noteError(req.getType(), req.getName(), err);
                 else if (resp) {
-                    this.record(req, resp);
-                    this.recordModeled(req.getType(), req.getName(), resp.getUrn(), req.getProtect());
+                    const providers = Object.fromEntries(req.getProvidersMap().toArray().map(([pkg, ref]) => [pkg, providerUrnOf(ref)]));
+                    this.record(req, resp, providers);
+                    this.recordModeled(req.getType(), req.getName(), resp.getUrn(), req.getProtect(), providers.aws);
                 }
                 cb(err, resp);
             });
@@ -165,13 +150,16 @@ export class MockEngine implements pulumi.runtime.Mocks {
         this.push(req, resp, req.getId(), req.getProperties(), state, { custom: true, remote: false, protect: false, retainOnDelete: false });
     }
 
-    private record(req: RegisterRequest, resp: RegisterResponse): void {
+    private record(req: RegisterRequest, resp: RegisterResponse, providers: Record<string, string>): void {
         if (req.getType() === "pulumi:pulumi:Stack") return;
+        const provider = req.getProvider() ? providerUrnOf(req.getProvider()) : undefined;
         this.push(req, resp, resp.getId?.(), req.getObject(), resp.getObject?.(), {
             custom: req.getCustom(),
             remote: req.getRemote(),
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
+            ...(req.getCustom() && provider ? { provider } : {}),
+            ...(req.getRemote() && Object.keys(providers).length ? { providers } : {}),
         });
     }
 
@@ -179,7 +167,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
      * A remote component's modeled children, beneath it (or beneath one another), with the ids and
      * outputs the fixture gave them so references to them resolve; marked `modeled`.
      */
-    private recordModeled(type: string, name: string, componentUrn: string, protect: boolean): void {
+    private recordModeled(type: string, name: string, componentUrn: string, protect: boolean, awsProvider: string | undefined): void {
         const key = `${type}::${name}`;
         const children = this.modeled.get(key);
         if (!children) return;
@@ -194,7 +182,11 @@ export class MockEngine implements pulumi.runtime.Mocks {
             const urn = `${prefix}::${project}::${parentType}$${c.type}::${c.name}`;
             // Only a component can be a parent.
             if (c.custom === false) urns.set(c.name, urn);
-            const inputs = readable(c.inputs) as Record<string, unknown>;
+            // The component's AWS provider serves its children (pulumi-eks creates them with `{ parent }`);
+            // what AWS creates itself (`AWS: ...`) no provider of ours touches, nor its default tags.
+            const provider = c.type.startsWith("aws:") && (c.custom ?? true) && !c.source.startsWith("AWS:") ? awsProvider : undefined;
+            const wire = readable(c.inputs) as Record<string, unknown>;
+            const inputs = c.source.startsWith("AWS:") ? wire : this.awsProviders.checked(c.type, provider, wire);
             const outputs = changedFrom(inputs, readable(c.outputs ?? {}) as Record<string, unknown>);
             this.resources.push({
                 urn,
@@ -208,6 +200,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 // Children inherit their parent's protect option.
                 protect,
                 retainOnDelete: false,
+                ...(provider ? { provider } : {}),
                 ...(c.id ? { id: c.id } : {}),
                 ...(Object.keys(outputs).length ? { outputs } : {}),
                 modeled: true,
@@ -222,9 +215,11 @@ export class MockEngine implements pulumi.runtime.Mocks {
         answeredId: string | undefined,
         properties: ReturnType<RegisterRequest["getObject"]>,
         state: ReturnType<RegisterRequest["getObject"]>,
-        flags: Pick<PlannedResource, "custom" | "remote" | "protect" | "retainOnDelete">,
+        flags: Pick<PlannedResource, "custom" | "remote" | "protect" | "retainOnDelete" | "provider" | "providers">,
     ): void {
-        const inputs = readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const wire = readable(properties?.toJavaScript() ?? {}) as Record<string, unknown>;
+        if (req.getType() === AWS_PROVIDER) this.awsProviders.record(resp.getUrn(), wire);
+        const inputs = flags.custom ? this.awsProviders.checked(req.getType(), flags.provider, wire) : wire;
         const outputs = changedFrom(inputs, readable(state?.toJavaScript() ?? {}) as Record<string, unknown>);
         const id = answeredId || undefined;
         this.resources.push({

@@ -2,7 +2,8 @@
 // components and data sources. Deterministic: the same program gives the same values.
 import * as pulumi from "@pulumi/pulumi";
 import { fakeId, hex, uuidOf } from "./ids";
-import { eksCluster, eksManagedNodeGroup, type ModeledChild } from "./remoteComponents";
+import { eksManagedNodeGroup } from "./eksManagedNodeGroup";
+import { eksCluster, type ModeledChild } from "./remoteComponents";
 
 export { fakeId, hex, uuidOf };
 

@@ -49,6 +49,16 @@ export function writePlan(plan: Plan, dir: string): string[] {
     return written;
 }
 
+/** Which provider serves the layer's AWS resources: its explicit providers, and any left on the stack's default one. */
+function providerLines(resources: PlannedResource[]): string[] {
+    const aws = resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.modeledFrom?.startsWith("AWS:"));
+    const lines = resources
+        .filter((r) => r.type.startsWith("pulumi:providers:aws"))
+        .map((p) => `  provider ${p.name} (${p.type}): serves ${aws.filter((r) => r.provider === p.urn).length} AWS resource(s) with its defaultTags`);
+    const byDefault = aws.filter((r) => r.provider === undefined).length;
+    return byDefault ? [...lines, `  default AWS provider: serves ${byDefault} AWS resource(s), without the layer's defaultTags`] : lines;
+}
+
 /** Resources per layer and type, outputs and warnings, for people. */
 export function summarize(plan: Plan, warnings: string[]): string {
     const lines = [`environment ${plan.environment} (${plan.mode})`];
@@ -60,6 +70,7 @@ export function summarize(plan: Plan, warnings: string[]): string {
         for (const [type, count] of [...byType].sort(([a], [b]) => a.localeCompare(b))) {
             lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
         }
+        lines.push(...providerLines(layer.resources));
     }
     lines.push("", warnings.length === 0 ? "no warnings" : `${warnings.length} warning(s):`);
     lines.push(...warnings.map((w) => `  ! ${w}`));

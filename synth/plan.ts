@@ -17,6 +17,10 @@ export interface PlannedResource {
     id?: string;
     /** What the engine answered beyond the inputs: outputs whose value differs from (or is absent in) the inputs. */
     outputs?: Record<string, unknown>;
+    /** The explicit provider that serves a custom resource (its URN); absent: the stack's default provider. */
+    provider?: string;
+    /** A remote component's providers by package (URNs): its children use them. */
+    providers?: Record<string, string>;
     /** Registered by a fixture: a remote component's child as its real implementation creates it, or the cloud's doing. */
     modeled?: boolean;
     /** Where a modeled object comes from: the upstream file and version, or `AWS: ...` for what the cloud creates. */

@@ -2,9 +2,10 @@
 // shows it (`modeled: true`): pulumi-eks's children, and what AWS itself creates for them (the
 // EKS-managed cluster security group, the cluster creator's access entry). Read from the upstream
 // sources at the pinned versions; each child cites where it comes from. An input the model does not
-// cover fails the synth rather than showing a plan that differs from a real deploy.
+// cover fails the synth rather than showing a plan that differs from a real deploy. The managed
+// node group's model is in eksManagedNodeGroup.ts.
 import type * as pulumi from "@pulumi/pulumi";
-import { fakeId, hex, uuidOf } from "./ids";
+import { fakeId, hex } from "./ids";
 
 type State = Record<string, unknown>;
 
@@ -60,7 +61,6 @@ export const PULUMI_EKS_RUNTIME = {
 const CLUSTER_TS = `${PULUMI_EKS} nodejs/eks/cluster/cluster.ts`;
 const SERVICE_ROLE_TS = `${PULUMI_EKS} nodejs/eks/servicerole.ts`;
 const NODE_SG_TS = `${PULUMI_EKS} nodejs/eks/nodes/securitygroup.ts createNodeGroupSecurityGroup`;
-const NODEGROUP_TS = `${PULUMI_EKS} nodejs/eks/nodes/nodegroup.ts createManagedNodeGroup`;
 const EKS_SG_DOC = "AWS: EKS creates the cluster security group (docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html)";
 const EKS_CREATOR_DOC = "AWS: EKS makes the cluster's creator an admin (accessConfig.bootstrapClusterCreatorAdminPermissions, set by " + CLUSTER_TS + ")";
 
@@ -290,45 +290,5 @@ export function eksCluster(args: pulumi.runtime.MockResourceArgs, ctx: ModelCont
             core: { endpoint, vpcId: i.vpcId, subnetIds: i.privateSubnetIds, privateSubnetIds: i.privateSubnetIds },
         },
         children,
-    };
-}
-
-/**
- * eks:index:ManagedNodeGroup (pulumi-eks v4.3.0, `createManagedNodeGroup` in nodejs/eks/nodes/nodegroup.ts):
- * an aws.eks.NodeGroup; its own launch template only for options this platform does not pass
- * (userData, amiId, kubeletExtraArgs, ...: it brings its own launch template).
- */
-export function eksManagedNodeGroup(args: pulumi.runtime.MockResourceArgs, ctx: ModelContext): ComponentModel {
-    const i = args.inputs as State;
-    for (const key of ["userData", "amiId", "kubeletExtraArgs", "bootstrapExtraArgs", "bottlerocketSettings", "nodeadmExtraOptions", "enableIMDSv2", "enableEfaSupport", "gpu", "operatingSystem", "nodeRole"]) {
-        if (i[key] !== undefined) throw new UnmodeledInputError(`eks:index:ManagedNodeGroup "${args.name}": the fixture does not model the input "${key}" (synth/remoteComponents.ts)`);
-    }
-    const lt = i.launchTemplate as { id?: string; version?: string } | undefined;
-    if (lt && (!lt.id || !/^\d+$/.test(String(lt.version)))) {
-        throw new UnmodeledInputError(`eks:index:ManagedNodeGroup "${args.name}": launchTemplate ${JSON.stringify(lt)} needs an id and a version number`);
-    }
-    const clusterName = String(i.clusterName ?? (i.cluster as State | undefined)?.name ?? "");
-    const nodeGroupName = String(i.nodeGroupName ?? args.name);
-    const scaling = (i.scalingConfig as State | undefined) ?? {};
-    const arn = `arn:aws:eks:${ctx.region}:${ctx.accountId}:nodegroup/${clusterName}/${nodeGroupName}/${uuidOf(args.name)}`;
-    const inputs: State = {
-        clusterName,
-        nodeGroupName,
-        nodeRoleArn: i.nodeRoleArn,
-        subnetIds: i.subnetIds,
-        amiType: i.amiType,
-        instanceTypes: i.instanceTypes,
-        capacityType: i.capacityType,
-        version: i.version,
-        forceUpdateVersion: i.forceUpdateVersion,
-        labels: i.labels,
-        taints: i.taints,
-        launchTemplate: lt,
-        scalingConfig: { desiredSize: scaling.desiredSize ?? 2, minSize: scaling.minSize ?? 1, maxSize: scaling.maxSize ?? 2 },
-        tags: i.tags,
-    };
-    return {
-        state: { nodeGroupName, nodeGroupArn: arn, nodeGroup: { arn, nodeGroupName, clusterName } },
-        children: [{ type: "aws:eks/nodeGroup:NodeGroup", name: args.name, source: NODEGROUP_TS, id: `${clusterName}:${nodeGroupName}`, inputs, outputs: { arn, status: "ACTIVE" } }],
     };
 }

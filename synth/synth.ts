@@ -1,4 +1,5 @@
 // Offline synth: runs the layers under the mock engine, in order, and returns the plan.
+import { defaultProviderTags } from "../lib/awsProvider";
 import type { PlatformConfig } from "../lib/config/schema";
 import { exceptionsOf } from "../lib/config/exceptions";
 import { projectOf, runFromStacks } from "../lib/layer";
@@ -84,7 +85,7 @@ export async function synthesize(
     config: PlatformConfig,
     mode: SynthMode = "layered",
     layers = availableLayers(),
-    engine = new MockEngine(config.region, undefined, undefined, config.accountId),
+    engine = new MockEngine(config.region, undefined, undefined, config.accountId, defaultProviderTags(config)),
     /** The plays to run over the plan; a problem fails the synth. Tests of one play's failing case pass `[]`. */
     plays: readonly Play[] = PLAYS,
 ): Promise<SynthResult> {

@@ -1,5 +1,5 @@
 // Applications: every object each kind produces is valid Kubernetes, carries the platform's safety
-// settings, reads secrets as files through its own IRSA role, and unsafe config is refused by name.
+// settings, reads secrets as files through its own role (EKS Pod Identity on EC2 nodes, IRSA on Fargate), and unsafe config is refused by name.
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,13 +10,14 @@ import type { ApplicationSpec } from "../lib/config/applications";
 import type { WiredContract } from "../lib/layer";
 import type { addonsContract } from "../addons/contract";
 import { MockEngine } from "../synth/engine";
-import { IRSA_ROLE_ANNOTATION as ROLE_ARN_ANNOTATION } from "../lib/iam";
-import { resolveClasses } from "../workloads/application/classes";
+import { IRSA_ROLE_ANNOTATION as ROLE_ARN_ANNOTATION, irsaServiceAccountAnnotations } from "../lib/iam";
+import { applicationCompute, POD_IDENTITY_AGENT } from "../lib/applicationIdentity";
+import type { PodCompute } from "../lib/podIdentity";
 import { Application } from "../workloads/application/component";
 import type { ApplicationObject as K8sObject, BuildContext } from "../workloads/application/manifest";
 import { objectsOf } from "../workloads/application/objects";
 import { SECRETS_STORE_DRIVER } from "../workloads/application/pod";
-import { envConfig, problemsOf, baseEntries, rejectionOf } from "./helpers";
+import { envConfig, problemsOf, baseEntries } from "./helpers";
 import { crdProblems, k8sProblems } from "./schemas";
 
 type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -38,7 +39,8 @@ const ADDONS: AddonsOutputs = {
 /** How a private VPC reaches AWS: interface endpoints in its private subnets, S3 through the gateway. */
 const REACH = { interfaceEndpoints: ["sts", "secretsmanager"], privateSubnetCidrs: ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"], internet: false, s3Cidrs: ["52.218.0.0/17", "3.5.64.0/21"] };
 const CTX: BuildContext & { nodeClassName: string } = {
-    storageClass: "gp3", ingressClass: "alb", production: true, nodeClassName: "default", roleArn: "arn:aws:iam::111122223333:role/app",
+    storageClass: "gp3", ingressClass: "alb", production: true, nodeClassName: "default",
+    identity: { mechanism: "irsa", serviceAccountAnnotations: irsaServiceAccountAnnotations("arn:aws:iam::111122223333:role/app") },
     podNetwork: "calico-overlay", monitoring: true, awsReach: REACH, accessLogBucket: "acme-prod-access-logs-111122223333",
 };
 
@@ -230,6 +232,11 @@ describe("applications", () => {
             // No endpoint and no egress: refused, naming the setting.
             assert.throws(() => objectsOf(appOf("payments-settle"), { ...CTX, awsReach: { ...REACH, interfaceEndpoints: [] } }), /payments-settle: calls sts .* platform:vpcEndpoints.extra/);
             assert.ok(!objectsOf(appOf("search-cache"), CTX).some((o) => o.metadata.name.endsWith("allow-aws-apis")), "secrets alone are read by the CSI provider, not the pod");
+            // EKS Pod Identity: the agent on the node (169.254.170.23:80) instead of STS; S3 as before.
+            const pid = objectsOf(appOf("payments-settle"), { ...CTX, identity: { mechanism: "pod-identity", serviceAccountAnnotations: {} }, awsReach: { ...REACH, interfaceEndpoints: [] } });
+            const [agent, s3] = (pid.find((o) => o.metadata.name === "payments-settle-allow-aws-apis") as AnyObject).spec.egress;
+            assert.deepEqual(agent, { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: 80 }] });
+            assert.deepEqual(s3.to.map((p: AnyObject) => p.ipBlock.cidr), REACH.s3Cidrs, "no STS endpoint needed");
         });
 
         it("is scraped by Prometheus through a PodMonitor (valid against its CRD) that a network policy admits, and rolls on a config change", () => {
@@ -279,7 +286,11 @@ describe("applications", () => {
             const env = JSON.stringify(pod.containers[0].env ?? []) + JSON.stringify(pod.containers[0].envFrom ?? []);
             assert.ok(!/secretKeyRef|secretRef/.test(env), "no secret reaches the environment");
             assert.ok(!kindsOf(objects).includes("Secret"), "no Kubernetes Secret is synced");
-            assert.equal(objectOf(objects, "ServiceAccount").metadata.annotations[ROLE_ARN_ANNOTATION], CTX.roleArn);
+            assert.equal(objectOf(objects, "ServiceAccount").metadata.annotations[ROLE_ARN_ANNOTATION], "arn:aws:iam::111122223333:role/app");
+            assert.equal(objectOf(objects, "SecretProviderClass").spec.parameters.usePodIdentity, "false", "IRSA: the AWS provider takes the pod's IRSA role");
+            const podIdentity = objectsOf(appOf("payments-api"), { ...CTX, identity: { mechanism: "pod-identity", serviceAccountAnnotations: {} } });
+            assert.equal(objectOf(podIdentity, "ServiceAccount").metadata.annotations, undefined, "Pod Identity: no role annotation");
+            assert.equal(objectOf(podIdentity, "SecretProviderClass").spec.parameters.usePodIdentity, "true", "Pod Identity: the AWS provider asks the agent");
         });
 
         it("runs on the team's pool, or on its own pool when it has a dedicated node", () => {
@@ -327,11 +338,6 @@ describe("applications", () => {
             assert.ok(!kindsOf(objects).includes("PodDisruptionBudget"), "one replica: no disruption budget");
         });
 
-        it("uses the platform default class unless it names one, and fails naming a class that does not exist", () => {
-            assert.equal(resolveClasses(app, ADDONS).storageClass, "gp3");
-            assert.equal(resolveClasses({ ...app, storage: { ...app.storage!, storageClass: "efs" } }, ADDONS).storageClass, "efs");
-            assert.throws(() => resolveClasses({ ...app, storage: { ...app.storage!, storageClass: "io2" } }, ADDONS), /search-cache: storage.storageClass "io2" does not exist/);
-        });
     });
 
     describe("job and cronjob", () => {
@@ -360,20 +366,49 @@ describe("applications", () => {
         const wired = (a: AddonsOutputs) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, pulumi.output(v)])) as unknown as WiredContract<typeof addonsContract>;
         const OIDC = { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcProviderUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" };
 
-        async function build(app: ApplicationSpec, addons: AddonsOutputs = ADDONS) {
+        async function build(app: ApplicationSpec, compute: PodCompute = "ec2", addons: AddonsOutputs = ADDONS) {
             const engine = new MockEngine("eu-west-1");
             await engine.install("platform-workloads", "test", "acme");
             const run = engine.run(async () => {
                 const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-                new Application(app.name, { app, addons: wired(addons), oidc: OIDC, provider, production: true, podNetwork: "calico-overlay", monitoring: true, awsReach: REACH, tags: { team: app.team } });
+                new Application(app.name, { app, addons: wired(addons), offer: { defaultStorageClass: "gp3" }, clusterName: "acme-prod", oidc: OIDC, compute, provider, production: true, podNetwork: "calico-overlay", monitoring: true, awsReach: REACH });
             });
             return { engine, run };
         }
 
-        it("binds the IRSA role to the application's service account only, with read access to its own secrets", async () => {
+        const resourceOf = (engine: MockEngine, type: string) => engine.resources.find((r) => r.type === type) ?? assert.fail(`no ${type}`);
+        const secretsPolicy = (engine: MockEngine) => JSON.parse(resourceOf(engine, "aws:iam/rolePolicy:RolePolicy").inputs.policy as string).Statement[0].Resource;
+        const OWN_SECRETS = [
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/payments/db-password-??????",
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/payments/processor-api-key-??????",
+        ];
+
+        it("on EC2 nodes: an EKS Pod Identity role and association for its service account only (PodAwsIdentity), no annotation, workloads after the association", async () => {
             const { engine, run } = await build(appOf("payments-api"));
             await run;
-            const role = engine.resources.find((r) => r.type === "aws:iam/role:Role") ?? assert.fail("no role");
+            const identity = resourceOf(engine, "platform:lib:PodAwsIdentity");
+            const role = resourceOf(engine, "aws:iam/role:Role");
+            assert.equal(role.parent, identity.urn, "the role is PodAwsIdentity's");
+            const statement = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
+            assert.deepEqual([statement.Principal.Service, statement.Action], ["pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]]);
+            assert.deepEqual(statement.Condition.StringEquals, { "aws:RequestTag/eks-cluster-name": "acme-prod", "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "payments-api" });
+            const association = resourceOf(engine, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+            assert.deepEqual([association.inputs.clusterName, association.inputs.namespace, association.inputs.serviceAccount], ["acme-prod", "payments", "payments-api"]);
+            assert.deepEqual(secretsPolicy(engine), OWN_SECRETS);
+            const sa = resourceOf(engine, "kubernetes:core/v1:ServiceAccount");
+            assert.equal((sa.inputs.metadata as AnyObject).annotations, undefined, "no IRSA annotation");
+            const deployment = resourceOf(engine, "kubernetes:apps/v1:Deployment");
+            assert.ok(deployment.dependsOn.includes(association.urn), "pods created before the association would get no credentials");
+            assert.equal((deployment.inputs.spec as AnyObject).template.metadata.annotations["platform/aws-identity"], "pod-identity", "a change of mechanism rolls the pods");
+        });
+
+        it("on Fargate (a profile selects its namespace): the IRSA role, bound to its service account by the annotation", async () => {
+            assert.equal(applicationCompute(appOf("payments-api"), [{ namespace: "payments" }]), "fargate");
+            assert.equal(applicationCompute(appOf("payments-api"), [{ namespace: "payments", labels: { tier: "batch" } }]), "ec2", "a selector's labels must all be on the pod");
+            const { engine, run } = await build(appOf("payments-api"), "fargate");
+            await run;
+            const role = resourceOf(engine, "aws:iam/role:Role");
+            assert.equal(role.parent, resourceOf(engine, "platform:lib:PodAwsIdentity").urn);
             const statement = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
             assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
             assert.equal(statement.Principal.Federated, OIDC.oidcProviderArn);
@@ -381,14 +416,10 @@ describe("applications", () => {
                 "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:payments:payments-api",
                 "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
             });
-            const inline = JSON.parse((engine.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy") ?? assert.fail("no policy")).inputs.policy as string);
-            assert.deepEqual(inline.Statement[0].Resource, [
-                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/payments/db-password-??????",
-                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/payments/processor-api-key-??????",
-            ]);
-            const sa = engine.resources.find((r) => r.type === "kubernetes:core/v1:ServiceAccount") ?? assert.fail("no service account");
-            const annotations = (sa.inputs.metadata as AnyObject).annotations;
-            assert.match(annotations[ROLE_ARN_ANNOTATION], /^arn:aws:iam::\d{12}:role\/payments-api-irsa/);
+            assert.deepEqual(secretsPolicy(engine), OWN_SECRETS);
+            assert.ok(!engine.resources.some((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation"));
+            const annotations = (resourceOf(engine, "kubernetes:core/v1:ServiceAccount").inputs.metadata as AnyObject).annotations;
+            assert.match(annotations[ROLE_ARN_ANNOTATION], /^arn:aws:iam::\d{12}:role\/payments-api-identity/);
         });
 
         it("registers every object as its Kubernetes type under the component, the workload after its dependencies", async () => {
@@ -403,20 +434,7 @@ describe("applications", () => {
             const set = children.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
             const pool = children.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
             assert.ok(set.dependsOn.includes(pool.urn), "the set waits for its node pool");
-            assert.ok(types.includes("aws:iam/role:Role"), "a role to read its secret");
-        });
-
-        it("fails the run when the add-ons layer has no Secrets Store CSI driver, naming the application and the reason (nothing vanishes)", async () => {
-            const { engine, run } = await build(appOf("payments-api"), { ...ADDONS, secretsStore: false });
-            const err = await rejectionOf(run);
-            const reason = "application payments-api: asks for secrets, but the Secrets Store CSI driver is not installed (platform:addons.secretsStore.enabled)";
-            assert.ok(err.message.includes(reason), err.message);
-            assert.equal(engine.errors.length, 1, engine.errors.join("\n"));
-            assert.ok(engine.errors[0].startsWith(reason), engine.errors[0]);
-        });
-
-        it("fails clearly when it asks for an ingress and there is no alb class", () => {
-            assert.throws(() => resolveClasses(appOf("search-api"), { ...ADDONS, ingressClasses: [] }), /"alb" IngressClass does not exist/);
+            assert.ok(types.includes("platform:lib:PodAwsIdentity"), "an identity to read its secret");
         });
     });
 

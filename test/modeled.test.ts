@@ -3,7 +3,8 @@
 import { strict as assert } from "assert";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../synth/engine";
-import { eksCluster, eksManagedNodeGroup, type ModeledChild } from "../synth/remoteComponents";
+import { eksManagedNodeGroup } from "../synth/eksManagedNodeGroup";
+import { eksCluster, type ModeledChild } from "../synth/remoteComponents";
 import type { Plan } from "../synth/synth";
 import { layerOf, synthEnv, synthProdWithNodeGroup } from "./helpers";
 

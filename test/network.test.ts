@@ -87,8 +87,9 @@ describe("network layer", () => {
             }
         });
 
-        it("tags: the config tags and the platform tags are on the VPC", () => {
-            assert.deepEqual(vpcOf(dev).inputs.tags, {
+        it("tags: the config tags and the platform tags are on the VPC (its Name by hand, the rest from the layer's provider)", () => {
+            assert.deepEqual(vpcOf(dev).inputs.tags, { Name: "acme-dev" });
+            assert.deepEqual(vpcOf(dev).inputs.tagsAll, {
                 CostCenter: "platform",
                 Name: "acme-dev",
                 "platform:name": "acme",
@@ -226,8 +227,11 @@ describe("network layer", () => {
             const plan = await synthWith({ "platform:peerings": [{ ...TOOLING, peerRegion: "eu-central-1", peerRouteTableIds: ["rtb-0123456789abcdef0"] }] });
             const [accepter] = resourcesOf(plan, "network", "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
             assert.equal(accepter.inputs.autoAccept, true);
-            const [provider] = resourcesOf(plan, "network", "pulumi:providers:aws");
-            assert.equal(provider.inputs.region, "eu-central-1");
+            const provider = resourcesOf(plan, "network", "pulumi:providers:aws").find((p) => p.inputs.region === "eu-central-1")!;
+            assert.equal(accepter.provider, provider.urn);
+            // The layer's account and common tags hold in the peer's region too.
+            assert.equal(JSON.parse(String(provider.inputs.defaultTags)).tags["platform:layer"], "network");
+            assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), ["111122223333"]);
             const back = peeringRoutes(plan).filter((r) => r.inputs.destinationCidrBlock === "10.0.0.0/16");
             assert.equal(back.length, 1);
             assert.ok(back[0].dependsOn.includes(accepter.urn));

@@ -205,6 +205,21 @@ const EXAMPLES: Record<string, Examples> = {
                 { StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:team:app" } },
             ].map((condition) => added(layer(prod, "network"), webIdentityRole(condition))),
     },
+    "iam-pod-identity-trust": {
+        compliant: () => [layer(prod, "addons"), layer(prod, "workloads")],
+        violating: () => [
+            changed(prod, "workloads", (r) => r.type === "aws:iam/role:Role", (r) => {
+                const trust = JSON.parse(r.props.assumeRolePolicy as string);
+                delete trust.Statement[0].Condition;
+                r.props.assumeRolePolicy = JSON.stringify(trust);
+            }),
+            changed(prod, "addons", (r) => r.type === "aws:iam/role:Role" && String(r.props.assumeRolePolicy).includes("pods.eks.amazonaws.com"), (r) => {
+                const trust = JSON.parse(r.props.assumeRolePolicy as string);
+                delete trust.Statement[0].Condition.StringEquals["aws:RequestTag/kubernetes-service-account"];
+                r.props.assumeRolePolicy = JSON.stringify(trust);
+            }),
+        ],
+    },
     "iam-node-role-narrow": {
         compliant: () => [layer(groups, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
         violating: () => [
@@ -377,6 +392,11 @@ const EXAMPLES: Record<string, Examples> = {
             stack.resources = stack.resources.filter((r) => !r.type.startsWith("aws:s3/bucketLogging"));
             return [stack];
         },
+    },
+    "aws-tags-common": {
+        compliant: () => [layer(prod, "network"), layer(dev, "addons"), layer(prod, "cluster")],
+        // As if the queue were created without the layer's provider: tagsAll holds its own tags only.
+        violating: () => [changed(prod, "addons", ofType("aws:sqs/queue:Queue"), (r) => (r.props.tagsAll = r.props.tags ?? {}))],
     },
     "aws-tags-valid": {
         compliant: () => [layer(prod, "network"), layer(dev, "cluster")],

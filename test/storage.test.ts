@@ -59,7 +59,8 @@ describe("storage", () => {
         assert.deepEqual(podIdentityUsers(configWith({ "platform:addons": none })), []);
         const { plan } = await synthesize(configWith({ "platform:addons": none }));
         assert.equal(addonOf(plan, "eks-pod-identity-agent"), undefined);
-        await assert.rejects(synthesize(configWith({ "platform:addons": { podIdentityAgent: { enabled: false } } })), /platform:addons\.podIdentityAgent\.enabled is false, but ebsCsi, efsCsi, loadBalancerController, monitoring, loki get their AWS identity through EKS Pod Identity/);
+        // A config error (rule podIdentityAgent), before anything is registered; applications with a role on EC2 nodes count too (test/podIdentity.test.ts).
+        assert.throws(() => configWith({ "platform:addons": { podIdentityAgent: { enabled: false } } }), /platform:addons\.podIdentityAgent\.enabled: is false, but ebsCsi, efsCsi, loadBalancerController, monitoring, loki get their AWS identity through EKS Pod Identity/);
     });
 
     it("the default gp3 class is encrypted with the platform key, binds in the pod's zone, and retains volumes in prod only", () => {

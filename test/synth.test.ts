@@ -220,7 +220,9 @@ describe("synth: secrets", () => {
 
     it("a secret input is shown as [secret], and plan.json never holds the value", async () => {
         const { plan } = await synthFake(() => {
-            const p = new aws.ssm.Parameter("p", { type: "SecureString", value: pulumi.secret("hunter2") });
+            // Through a provider with the common tags, as every layer's AWS resource (play aws-provider).
+            const provider = new aws.Provider("aws-network", { region: "eu-west-1", defaultTags: { tags: { "platform:name": "acme", "platform:environment": "test", "platform:layer": "network", "platform:managed-by": "pulumi" } } });
+            const p = new aws.ssm.Parameter("p", { type: "SecureString", value: pulumi.secret("hunter2") }, { provider });
             return { parameter: p.name, token: pulumi.secret("hunter3") };
         });
         const [parameter] = resourcesOf(plan, "network", "aws:ssm/parameter:Parameter");

@@ -74,10 +74,23 @@ describe("plays: traffic", () => {
         const blocked = without(prod, "NetworkPolicy", "payments-settle-allow-aws-apis", "payments");
         const message = said(blocked);
         assert.match(message, /CronJob payments\/payments-settle: its role calls s3, but no network policy lets its pods reach the S3 gateway endpoint's ranges on 443/);
-        assert.match(message, /CronJob payments\/payments-settle: its role calls sts, but no network policy lets its pods reach the sts interface endpoint/);
-        const copy = structuredClone(prod);
-        layerOf(copy, "network").outputs.interfaceEndpoints = (layerOf(copy, "network").outputs.interfaceEndpoints as string[]).filter((s) => s !== "sts");
-        assert.match(said(copy), /its role calls sts, but the VPC has no sts endpoint and no internet egress/);
+        assert.match(message, /CronJob payments\/payments-settle: its role comes through EKS Pod Identity, but no network policy lets its pods reach the agent on their node \(169\.254\.170\.23\/32 port 80\)/);
+        // The agent's rule alone removed.
+        const noAgent = mutate(prod, "NetworkPolicy", "payments-settle-allow-aws-apis", (o) => {
+            o.spec.egress = o.spec.egress.filter((r: AnyObject) => !r.to.some((p: AnyObject) => p.ipBlock?.cidr === "169.254.170.23/32"));
+        });
+        assert.match(said(noAgent), /CronJob payments\/payments-settle: its role comes through EKS Pod Identity, but no network policy lets its pods reach the agent/);
+        assert.doesNotMatch(said(noAgent), /calls s3/);
+        // The same application with IRSA (as on Fargate): the annotation names the role, and the pods trade their token at STS.
+        const irsa = structuredClone(prod);
+        const workloads = layerOf(irsa, "workloads");
+        const association = workloads.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && r.inputs.serviceAccount === "payments-settle") ?? assert.fail("no association");
+        workloads.resources = workloads.resources.filter((r) => r !== association);
+        const sa = workloads.resources.find((r) => r.inputs.kind === "ServiceAccount" && (r.inputs.metadata as AnyObject).name === "payments-settle") ?? assert.fail("no service account");
+        (sa.inputs.metadata as AnyObject).annotations = { "eks.amazonaws.com/role-arn": association.inputs.roleArn };
+        assert.match(said(irsa), /CronJob payments\/payments-settle: its role calls sts, but no network policy lets its pods reach the sts interface endpoint/);
+        layerOf(irsa, "network").outputs.interfaceEndpoints = (layerOf(irsa, "network").outputs.interfaceEndpoints as string[]).filter((s) => s !== "sts");
+        assert.match(said(irsa), /its role calls sts, but the VPC has no sts endpoint and no internet egress/);
     });
 
     it("refuses a team egress CIDR with no route (config rule), and accepts one in a peered VPC or with egress", () => {

@@ -9,8 +9,11 @@ import { networkContract } from "../infra/network/contract";
 import { inBatches } from "../lib/batches";
 import { teamSettingsOf } from "../lib/config/teams";
 import { foreignApplicationImages } from "../lib/config/registries";
+import { applicationCompute } from "../lib/applicationIdentity";
+import { addonsOffer } from "../lib/config/addonNeeds";
+import { layerAwsProvider } from "../lib/awsProvider";
 import { defineLayer } from "../lib/layer";
-import { baseTags, clusterName } from "../lib/naming";
+import { clusterName } from "../lib/naming";
 import { Application } from "./application/component";
 import type { AwsReach } from "./application/manifest";
 import { workloadsContract } from "./contract";
@@ -22,8 +25,9 @@ export const layer = defineLayer({
     upstream: { network: networkContract, cluster: clusterContract, addons: addonsContract },
     async run({ config: c, upstream: { network, cluster, addons } }) {
         const name = clusterName(c);
-        const tags = baseTags(c, "workloads");
         const production = c.tier === "production";
+        // Every AWS resource of the layer is created through its provider (region, account, common tags).
+        const providers = [layerAwsProvider(c, "workloads")];
         const provider = new k8s.Provider(`${name}-workloads`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
         const networkCidrs = pulumi.all([network.vpcCidr, cluster.serviceCidr]).apply(([vpcCidr, serviceCidr]) => ({ vpcCidr, serviceCidr }));
 
@@ -40,7 +44,7 @@ export const layer = defineLayer({
             production,
             kubernetesVersion: cluster.kubernetesVersion,
             network: networkCidrs,
-        })));
+        }, { providers })));
 
         // How pods reach AWS: the network layer's endpoints, or its NAT; S3 through the gateway endpoint's ranges.
         const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${c.region}.s3` });
@@ -53,20 +57,25 @@ export const layer = defineLayer({
             }),
         );
 
+        // Where each application's pods run decides its identity (EKS Pod Identity on EC2 nodes, IRSA on Fargate).
+        const fargateSelectors = c.fargateProfiles.flatMap((p) => p.selectors);
+        const offer = addonsOffer(c.addons);
         const applicationSteps = c.applications.map((app) => () => {
             const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
             new Application(`${name}-${app.namespace}-${app.name}`, {
                 app,
                 addons,
+                offer,
+                clusterName: cluster.clusterName,
                 oidc: { oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl },
+                compute: applicationCompute(app, fargateSelectors),
                 placement: team.placement,
                 provider,
                 production,
                 podNetwork: c.podNetwork.mode,
                 monitoring: c.addons.monitoring.enabled,
                 awsReach,
-                tags,
-            }, { dependsOn: [team] });
+            }, { dependsOn: [team], providers });
         });
         // Hundreds of tenants are thousands of resources: registered a batch at a time (lib/batches.ts).
         await inBatches([...teamSteps, ...applicationSteps]);

@@ -1,5 +1,5 @@
-// The Karpenter controller's Helm values, for a controller that runs on Fargate with an IRSA role.
-import { irsaServiceAccountAnnotations } from "../../lib/iam";
+// The Karpenter controller's Helm values, for a controller that runs on Fargate with an IRSA role
+// (its PodAwsIdentity, lib/podIdentity.ts, gives the service account's annotations).
 import type { Values } from "../helmRelease";
 
 export const KARPENTER_NAMESPACE = "karpenter";
@@ -14,7 +14,8 @@ export interface ControllerSettings {
     interruptionQueue: string;
     /** No internet egress: AWS APIs only through VPC endpoints, and no pricing API. */
     isolatedVPC: boolean;
-    roleArn: string;
+    /** The service account's annotations from its PodAwsIdentity: IRSA's role, as Fargate takes no Pod Identity. */
+    serviceAccountAnnotations: Record<string, string>;
     replicas: number;
 }
 
@@ -31,7 +32,7 @@ export function controllerValues(s: ControllerSettings): Values {
             create: true,
             name: KARPENTER_SERVICE_ACCOUNT,
             // IRSA: EKS Pod Identity does not reach Fargate pods.
-            annotations: irsaServiceAccountAnnotations(s.roleArn),
+            annotations: s.serviceAccountAnnotations,
         },
         controller: {
             // requests = limits: Fargate picks the pod's size from its requests.

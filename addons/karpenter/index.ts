@@ -57,7 +57,6 @@ export class Karpenter extends pulumi.ComponentResource {
         const nodeRole = new aws.iam.Role(`${name}-karpenter-node`, {
             description: `Nodes Karpenter launches in ${cluster}`,
             assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
-            tags,
         }, parent);
         // One resource whatever the pod network mode, so the plan's shape does not depend on an
         // upstream output; only its list does (the CNI policy in vpc-cni mode).
@@ -69,17 +68,16 @@ export class Karpenter extends pulumi.ComponentResource {
                 .apply(([mode, cachePolicy]) => [...nodeRolePolicies(mode).map(managedPolicy), ...(cachePolicy ? [cachePolicy] : [])]),
         }, parent);
         // Created up front: a private VPC has no IAM endpoint through which Karpenter could create it.
-        const instanceProfile = new aws.iam.InstanceProfile(`${name}-karpenter-node`, { role: nodeRole.name, tags }, parent);
+        const instanceProfile = new aws.iam.InstanceProfile(`${name}-karpenter-node`, { role: nodeRole.name }, parent);
         // An EC2_LINUX access entry works in both API and API_AND_CONFIG_MAP modes; "API" keeps this
         // layer from writing aws-auth, whose mapRoles the cluster layer owns (a second writer drops its mappings).
         const nodeAccess = new AccessMappings(`${name}-karpenter`, {
             clusterName: cluster,
             mode: "API",
             identities: [{ kind: "ec2-node", name: "karpenter-node", roleArn: nodeRole.arn }],
-            tags,
         }, parent);
 
-        const interruption = new InterruptionQueue(`${name}-karpenter`, { queueName: `${cluster}-karpenter`, tags }, parent);
+        const interruption = new InterruptionQueue(`${name}-karpenter`, { queueName: `${cluster}-karpenter` }, parent);
         const policies = pulumi
             .all([aws.getPartitionOutput({}, parent).partition, ctx.accountId, nodeRole.arn, interruption.queue.arn])
             .apply(([partition, accountId, nodeRoleArn, interruptionQueueArn]) =>
@@ -97,7 +95,6 @@ export class Karpenter extends pulumi.ComponentResource {
             values: () => ({}),
             sources: ctx.sources,
             provider: ctx.provider,
-            tags,
         }, parent);
         this.release = new HelmRelease(`${name}-karpenter`, {
             releaseName: "karpenter",
@@ -114,13 +111,12 @@ export class Karpenter extends pulumi.ComponentResource {
                 policies: policyInputs,
                 oidc: { oidcProviderArn: ctx.cluster.oidcProviderArn, oidcProviderUrl: ctx.cluster.oidcProviderUrl },
             },
-            values: (roleArn) =>
+            values: (roleArn, serviceAccountAnnotations) =>
                 pulumi
-                    .all([roleArn ?? missing("the controller's IRSA role"), ctx.cluster.endpoint, interruption.queue.name, ctx.network.egress, onFargate])
-                    .apply(([arn, clusterEndpoint, interruptionQueue, egress]) =>
-                        controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", roleArn: arn, replicas: k.replicas })),
+                    .all([roleArn ?? missing("the controller's IRSA role"), serviceAccountAnnotations, ctx.cluster.endpoint, interruption.queue.name, ctx.network.egress, onFargate])
+                    .apply(([, annotations, clusterEndpoint, interruptionQueue, egress]) =>
+                        controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", serviceAccountAnnotations: annotations, replicas: k.replicas })),
             provider: ctx.provider,
-            tags,
         }, { parent: this, dependsOn: [crds, nodePolicies, nodeAccess] }); // the nodes' access outlives the controller: it drains joined nodes on destroy
 
         // Node class and pools depend on the release: a destroy removes them first, Karpenter drains

@@ -32,7 +32,6 @@ export function queuePolicy(queueArn: string): PolicyDocument {
 
 export interface InterruptionQueueArgs {
     queueName: string;
-    tags: Record<string, string>;
 }
 
 /** The queue, its policy, and one EventBridge rule with a target per event. */
@@ -45,7 +44,6 @@ export class InterruptionQueue extends pulumi.ComponentResource {
             name: args.queueName,
             messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
             sqsManagedSseEnabled: true,
-            tags: args.tags,
         }, { parent: this });
         new aws.sqs.QueuePolicy(name, {
             queueUrl: this.queue.url,
@@ -55,7 +53,6 @@ export class InterruptionQueue extends pulumi.ComponentResource {
             const rule = new aws.cloudwatch.EventRule(`${name}-${event}`, {
                 description: `Karpenter interruption handling: ${pattern["detail-type"][0]}`,
                 eventPattern: JSON.stringify(pattern),
-                tags: args.tags,
             }, { parent: this });
             new aws.cloudwatch.EventTarget(`${name}-${event}`, {
                 rule: rule.name,

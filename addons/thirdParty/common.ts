@@ -67,7 +67,6 @@ export function addonRelease(ctx: AddonContext, name: string, args: AddonRelease
             oidc: { oidcProviderArn: ctx.cluster.oidcProviderArn, oidcProviderUrl: ctx.cluster.oidcProviderUrl },
         },
         provider: ctx.provider,
-        tags: ctx.tags,
     }, opts);
 }
 

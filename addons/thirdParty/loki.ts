@@ -154,7 +154,7 @@ class Loki extends AddonGroup {
     private bucket(ctx: AddonContext, name: string, production: boolean, expireDays?: number) {
         const child = { parent: this };
         // Bucket names are global: the account makes them unique.
-        const bucket = new aws.s3.Bucket(name, { bucket: pulumi.interpolate`${name}-${ctx.accountId}`, forceDestroy: !production, tags: ctx.tags }, { ...child, protect: production });
+        const bucket = new aws.s3.Bucket(name, { bucket: pulumi.interpolate`${name}-${ctx.accountId}`, forceDestroy: !production }, { ...child, protect: production });
         new aws.s3.BucketServerSideEncryptionConfiguration(name, {
             bucket: bucket.id,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ctx.cluster.kmsKeyArn }, bucketKeyEnabled: true }],

@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { awsProviders } from "../../lib/awsProvider";
 import type { PlatformConfig } from "../../lib/config/schema";
 import { policy, serviceLinkedRoleArn, type Statement } from "../../lib/iam";
 
@@ -17,7 +18,6 @@ export interface ControlPlaneArgs {
     privateSubnetIds: pulumi.Input<string[]>;
     peerCidrs: pulumi.Input<string[]>;
     accountId: pulumi.Input<string>;
-    tags: Record<string, string>;
 }
 
 /** The service-linked role through which Auto Scaling (and so every managed node group) launches instances. */
@@ -71,7 +71,6 @@ export class ControlPlane extends pulumi.ComponentResource {
             enableKeyRotation: true,
             deletionWindowInDays: 30,
             policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(keyPolicy(account, c.region, c.serviceLinkedRoles))),
-            tags: args.tags,
         }, { parent: this, protect: true });
         new aws.kms.Alias(`${name}-platform`, { name: `alias/${args.clusterName}-platform`, targetKeyId: key.keyId }, { parent: this });
 
@@ -79,7 +78,6 @@ export class ControlPlane extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
             name: `/aws/eks/${args.clusterName}/cluster`,
             retentionInDays: c.controlPlaneLogs.retentionDays,
-            tags: args.tags,
         }, { parent: this });
 
         this.cluster = new eks.Cluster(name, {
@@ -114,16 +112,13 @@ export class ControlPlane extends pulumi.ComponentResource {
             skipDefaultNodeGroup: true,
             // Storage classes belong to the add-ons layer.
             storageClasses: {},
-            tags: args.tags,
-            clusterTags: args.tags,
-        }, { parent: this, dependsOn: [logGroup], protect: production });
+        }, { parent: this, dependsOn: [logGroup], protect: production, providers: awsProviders(this) });
 
         // IRSA's identity provider. IAM takes the issuer's certificate chain itself when no thumbprint
         // is given (IAM user guide, "Create an OpenID Connect (OIDC) identity provider").
         this.oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
             url: this.cluster.oidcProviderUrl,
             clientIdLists: ["sts.amazonaws.com"],
-            tags: args.tags,
         }, { parent: this });
 
         // The private endpoint answers the VPC, the VPN and the peered VPCs (for example CI tooling),

@@ -9,7 +9,6 @@ export interface EksAddonsArgs {
     config: PlatformConfig;
     /** CoreDNS starts only once the Fargate profile that selects it exists. */
     fargateReady: pulumi.Resource[];
-    tags: Record<string, string>;
 }
 
 export function corednsConfiguration(c: PlatformConfig) {
@@ -45,7 +44,6 @@ export class EksAddons extends pulumi.ComponentResource {
                 configurationValues: configuration ? JSON.stringify(configuration) : undefined,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
-                tags: args.tags,
             }, { parent: this, dependsOn });
 
         const cni = c.podNetwork.mode === "vpc-cni" ? [addon("vpc-cni", c.eksAddonVersions.vpcCni, vpcCniConfiguration(c))] : [];

@@ -16,7 +16,6 @@ export interface FargateArgs {
     accountId: pulumi.Input<string>;
     /** Needed for Fargate logging (the aws-observability namespace and ConfigMap). */
     k8sProvider: k8s.Provider;
-    tags: Record<string, string>;
 }
 
 export class Fargate extends pulumi.ComponentResource {
@@ -33,7 +32,6 @@ export class Fargate extends pulumi.ComponentResource {
             description: `Fargate pod execution role of ${args.clusterName}`,
             assumeRolePolicy: sourceArn.apply((arn) => JSON.stringify(serviceTrust("eks-fargate-pods.amazonaws.com", { ArnLike: { "aws:SourceArn": arn } }))),
             managedPolicies: ["AmazonEKSFargatePodExecutionRolePolicy"],
-            tags: args.tags,
         }, { parent: this });
 
         let previous: pulumi.Resource | undefined;
@@ -44,7 +42,6 @@ export class Fargate extends pulumi.ComponentResource {
                 podExecutionRoleArn: role.arn,
                 subnetIds: args.privateSubnetIds,
                 selectors: profile.selectors,
-                tags: args.tags,
             }, { parent: this, dependsOn: previous ? [previous] : [] });
         }
 
@@ -60,7 +57,6 @@ export class Fargate extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-fargate`, {
             name: `/aws/eks/${args.clusterName}/fargate`,
             retentionInDays: args.logging.retentionDays,
-            tags: args.tags,
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-fargate-logging`, {
             role: role.id,

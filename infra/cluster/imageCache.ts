@@ -23,7 +23,8 @@ export interface ImageCacheArgs {
     kmsKeyArn: pulumi.Input<string>;
     accountId: pulumi.Input<string>;
     region: string;
-    tags: Record<string, string>;
+    /** Tags ECR puts on the repositories it creates from the template (not Pulumi resources: no defaultTags). */
+    repositoryTags: Record<string, string>;
 }
 
 /** `<root>/<upstream's prefix>`, the prefix of one rule. */
@@ -96,7 +97,6 @@ export class ImageCache extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-templates`, {
             description: `ECR creates the cached repositories below ${prefix}/ with the platform key`,
             assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(serviceTrust("ecr.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } }))),
-            tags: args.tags,
         }, parent);
         const rolePolicy = new aws.iam.RolePolicy(`${name}-templates`, {
             role: role.id,
@@ -113,7 +113,7 @@ export class ImageCache extends pulumi.ComponentResource {
             // The cache updates a tag when its upstream moves it.
             imageTagMutability: "MUTABLE",
             lifecyclePolicy: JSON.stringify(lifecyclePolicy(args.untaggedExpiryDays)),
-            resourceTags: args.tags,
+            resourceTags: args.repositoryTags,
         }, { parent: this, dependsOn: [rolePolicy] });
 
         // The template has no scan setting: scan on push is the registry's scanning configuration,
@@ -129,7 +129,6 @@ export class ImageCache extends pulumi.ComponentResource {
         const pullPolicy = new aws.iam.Policy(`${name}-pull`, {
             description: `Fill the pull-through cache below ${prefix}/ on a first pull`,
             policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(cachePullPolicy(region, account, prefix))),
-            tags: args.tags,
         }, parent);
 
         // The cache is usable once its rules and template exist.

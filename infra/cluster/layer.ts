@@ -3,9 +3,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { layerAwsProvider } from "../../lib/awsProvider";
 import { defineLayer, deployedOutputs } from "../../lib/layer";
 import { baseTags, clusterName } from "../../lib/naming";
 import { supportStatus, upgradeProblem } from "../../lib/versions";
+import { attachManagedPolicies } from "../../lib/iam";
 import { networkContract } from "../network/contract";
 import { AccessMappings, authenticationModeProblem, configIdentities, creatorProblem, teamGroup, teamReadOnlyGroup, type Identity } from "../../lib/accessMappings";
 import { clusterContract } from "./contract";
@@ -42,6 +44,8 @@ export const layer = defineLayer({
         const name = clusterName(c);
         const tags = baseTags(c, "cluster");
         const accountId = aws.getCallerIdentityOutput().accountId;
+        // Every AWS resource of the layer is created through its provider (region, account, common tags).
+        const providers = [layerAwsProvider(c, "cluster")];
 
         const controlPlane = new ControlPlane(name, {
             config: c,
@@ -51,8 +55,7 @@ export const layer = defineLayer({
             privateSubnetIds: network.privateSubnetIds,
             peerCidrs: network.peerCidrs,
             accountId,
-            tags,
-        });
+        }, { providers });
         const cluster = controlPlane.cluster;
         const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson });
 
@@ -64,10 +67,9 @@ export const layer = defineLayer({
             region: c.region,
             accountId,
             k8sProvider,
-            tags,
-        }, { dependsOn: [cluster] });
+        }, { dependsOn: [cluster], providers });
 
-        const eksAddons = new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready, tags }, { dependsOn: [cluster] });
+        const eksAddons = new EksAddons(name, { clusterName: name, config: c, fargateReady: fargate.ready }, { dependsOn: [cluster], providers });
 
         // Nodes come up Ready only with their network plugin: node groups wait for it (the config
         // refuses node groups in calico-overlay mode, where Calico comes with the add-ons layer;
@@ -80,8 +82,8 @@ export const layer = defineLayer({
             subnetIds: network.privateSubnetIds,
             kmsKeyArn: controlPlane.kmsKeyArn,
             podNetworkMode: c.podNetwork.mode,
-            tags,
-        }, { dependsOn: eksAddons.nodeNetwork }));
+            instanceTags: tags,
+        }, { dependsOn: eksAddons.nodeNetwork, providers }));
 
         // Without internet egress every image is pulled through the account's ECR: the cache, and
         // the right to fill it for every role that pulls (Fargate, the node groups; Karpenter's nodes in the add-ons layer).
@@ -91,15 +93,12 @@ export const layer = defineLayer({
             kmsKeyArn: controlPlane.kmsKeyArn,
             accountId,
             region: c.region,
-            tags,
-        });
+            repositoryTags: tags,
+        }, { providers });
         if (imageCache) {
             const pullers = [{ name: "fargate", roleArn: fargate.podExecutionRoleArn }, ...nodeGroups.map((g, i) => ({ name: c.nodeGroups[i].name, roleArn: g.roleArn }))];
             for (const puller of pullers) {
-                new aws.iam.RolePolicyAttachment(`${name}-image-cache-${puller.name}`, {
-                    role: puller.roleArn.apply(roleNameOf),
-                    policyArn: imageCache.pullPolicyArn,
-                }, { parent: imageCache });
+                attachManagedPolicies(`${name}-image-cache`, puller.roleArn.apply(roleNameOf), [{ key: puller.name, arn: imageCache.pullPolicyArn }], { parent: imageCache });
             }
         }
 
@@ -113,8 +112,7 @@ export const layer = defineLayer({
             mode: c.authenticationMode,
             identities,
             k8sProvider: c.authenticationMode === "API_AND_CONFIG_MAP" ? k8sProvider : undefined,
-            tags,
-        }, { dependsOn: [cluster] });
+        }, { dependsOn: [cluster], providers });
 
         const kubeconfig = cluster.kubeconfigJson.apply((json) => JSON.parse(json) as Kubeconfig);
         return {

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { awsProviders } from "../../lib/awsProvider";
 import * as YAML from "yaml";
 import type { PlatformConfig, PodNetworkMode } from "../../lib/config/schema";
 import { dependenciesOf } from "../../lib/dependencies";
@@ -19,7 +20,8 @@ export interface ManagedNodeGroupArgs {
     subnetIds: pulumi.Input<string[]>;
     kmsKeyArn: pulumi.Input<string>;
     podNetworkMode: PodNetworkMode;
-    tags: Record<string, string>;
+    /** Tags of what the launch template starts (instances, volumes, ENIs): the provider's defaultTags do not reach them. */
+    instanceTags: Record<string, string>;
 }
 
 export const isBottlerocket = (spec: Pick<NodeGroupSpec, "amiType">): boolean => spec.amiType.startsWith("BOTTLEROCKET");
@@ -71,7 +73,6 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
             description: `Nodes of the ${spec.name} node group of ${args.clusterName}`,
             assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
             managedPolicies: nodeRolePolicies(args.podNetworkMode),
-            tags: args.tags,
         }, { parent: this });
 
         const launchTemplate = new aws.ec2.LaunchTemplate(name, {
@@ -86,9 +87,8 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
             userData: Buffer.from(nodeUserData(spec)).toString("base64"),
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                 resourceType,
-                tags: { ...args.tags, Name: `${args.clusterName}-${spec.name}` },
+                tags: { ...args.instanceTags, Name: `${args.clusterName}-${spec.name}` },
             })),
-            tags: args.tags,
         }, { parent: this });
 
         new eks.ManagedNodeGroup(name, {
@@ -108,9 +108,8 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
             labels: spec.labels,
             taints: spec.taints,
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-            tags: args.tags,
         // Children do not inherit the component's dependsOn: the group itself waits for the nodes' network.
-        }, { parent: this, dependsOn: dependenciesOf(opts) });
+        }, { parent: this, dependsOn: dependenciesOf(opts), providers: awsProviders(this) });
 
         this.roleArn = role.arn;
         this.launchTemplateId = launchTemplate.id;

@@ -3,8 +3,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, serviceTrust } from "../../lib/iam";
 
-type Tags = Record<string, string>;
-
 export interface VpcEndpointsArgs {
     vpcId: pulumi.Input<string>;
     vpcCidr: string;
@@ -13,7 +11,6 @@ export interface VpcEndpointsArgs {
     routeTableIds: pulumi.Input<string>[];
     /** Interface endpoint services, e.g. "ecr.api"; empty for the S3 gateway endpoint alone. */
     interfaceServices: string[];
-    tags: Tags;
 }
 
 /** The S3 gateway endpoint, and interface endpoints with private DNS behind their own security group. */
@@ -28,14 +25,14 @@ export class VpcEndpoints extends pulumi.ComponentResource {
             description: "VPC interface endpoints: HTTPS from the VPC",
             ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidr], description: "HTTPS from the VPC" }],
             egress: [],
-            tags: { ...args.tags, Name: `${name}-endpoints` },
+            tags: { Name: `${name}-endpoints` },
         }, { parent: this });
         new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: args.vpcId,
             serviceName: `com.amazonaws.${args.region}.s3`,
             vpcEndpointType: "Gateway",
             routeTableIds: args.routeTableIds,
-            tags: { ...args.tags, Name: `${name}-s3` },
+            tags: { Name: `${name}-s3` },
         }, { parent: this });
         for (const service of args.interfaceServices) {
             new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
@@ -45,7 +42,7 @@ export class VpcEndpoints extends pulumi.ComponentResource {
                 privateDnsEnabled: true,
                 subnetIds: args.subnetIds,
                 securityGroupIds: [sg.id],
-                tags: { ...args.tags, Name: `${name}-${service}` },
+                tags: { Name: `${name}-${service}` },
             }, { parent: this });
         }
         this.securityGroupId = sg.id;
@@ -67,7 +64,6 @@ export interface FlowLogsArgs {
     region: string;
     retentionDays: number;
     trafficType: string;
-    tags: Tags;
 }
 
 /**
@@ -83,12 +79,10 @@ export class FlowLogs extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
             name: `/aws/vpc/flow-logs/${name}`,
             retentionInDays: args.retentionDays,
-            tags: args.tags,
         }, { parent: this });
         const role = new aws.iam.Role(`${name}-flow-logs`, {
             description: "Writes the VPC flow logs to CloudWatch Logs",
             assumeRolePolicy: account.apply((accountId) => JSON.stringify(flowLogsTrust(accountId, args.region))),
-            tags: args.tags,
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-flow-logs`, {
             role: role.id,
@@ -105,7 +99,6 @@ export class FlowLogs extends pulumi.ComponentResource {
             logDestination: logGroup.arn,
             iamRoleArn: role.arn,
             maxAggregationInterval: 60,
-            tags: args.tags,
         }, { parent: this });
         this.logGroupName = logGroup.name;
         this.registerOutputs({ logGroupName: this.logGroupName });
@@ -124,7 +117,8 @@ export interface PeeringArgs {
     vpcCidr: string;
     /** The peer's route tables that get the route back (same account only). */
     peerRouteTableIds: string[];
-    tags: Tags;
+    /** The layer's AWS provider settings, for the provider of the peer's region. */
+    providerArgs: aws.ProviderArgs;
 }
 
 /**
@@ -144,7 +138,7 @@ export class Peering extends pulumi.ComponentResource {
             peerOwnerId: args.peerOwnerId,
             peerRegion: args.peerRegion,
             autoAccept: args.peerOwnerId === undefined && args.peerRegion === undefined,
-            tags: { ...args.tags, Name: name },
+            tags: { Name: name },
         }, { parent: this });
         args.routeTableIds.forEach((routeTableId, i) => {
             new aws.ec2.Route(`${name}-${i}`, {
@@ -155,10 +149,11 @@ export class Peering extends pulumi.ComponentResource {
         });
         if (args.peerRouteTableIds.length > 0) {
             if (args.peerOwnerId !== undefined) throw new Error(`${name}: routes in another account's route tables are its owner's to add`);
-            const peerRegion = args.peerRegion && new aws.Provider(`${name}-peer-region`, { region: args.peerRegion as aws.Region }, { parent: this });
+            // The layer's provider settings (account, common tags), in the peer's region.
+            const peerRegion = args.peerRegion && new aws.Provider(`${name}-peer-region`, { ...args.providerArgs, region: args.peerRegion as aws.Region }, { parent: this });
             // Another region: the peer side accepts there (same account, so the platform can).
             const accepted = peerRegion
-                ? [new aws.ec2.VpcPeeringConnectionAccepter(name, { vpcPeeringConnectionId: connection.id, autoAccept: true, tags: { ...args.tags, Name: name } }, { parent: this, provider: peerRegion })]
+                ? [new aws.ec2.VpcPeeringConnectionAccepter(name, { vpcPeeringConnectionId: connection.id, autoAccept: true, tags: { Name: name } }, { parent: this, provider: peerRegion })]
                 : [];
             args.peerRouteTableIds.forEach((routeTableId) => {
                 new aws.ec2.Route(`${name}-back-${routeTableId}`, {
@@ -181,7 +176,6 @@ export interface VpnRoutesArgs {
     /** Where a transit gateway attaches (one subnet per zone). */
     subnetIds: pulumi.Input<string[]>;
     routeTableIds: pulumi.Input<string>[];
-    tags: Tags;
 }
 
 /**
@@ -200,7 +194,7 @@ export class VpnRoutes extends pulumi.ComponentResource {
                     vpcId: args.vpcId,
                     subnetIds: args.subnetIds,
                     dnsSupport: "enable",
-                    tags: { ...args.tags, Name: name },
+                    tags: { Name: name },
                 }, { parent: this })
             : new aws.ec2.VpnGatewayAttachment(name, { vpcId: args.vpcId, vpnGatewayId: args.gatewayId }, { parent: this });
         args.routeTableIds.forEach((routeTableId, i) => {

@@ -3,8 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "../../lib/cidr";
 import { REQUIRED_INTERFACE_ENDPOINTS, type PlatformConfig } from "../../lib/config/schema";
+import { awsProviderArgs, layerAwsProvider } from "../../lib/awsProvider";
 import { defineLayer } from "../../lib/layer";
-import { baseTags, clusterName, subnetTags } from "../../lib/naming";
+import { clusterName, subnetTags } from "../../lib/naming";
 import { FlowLogs, Peering, VpcEndpoints, VpnRoutes } from "./components";
 import { networkContract } from "./contract";
 import { Vpc } from "./vpc";
@@ -31,18 +32,18 @@ export const layer = defineLayer({
     upstream: {},
     run({ config: c }) {
         const name = clusterName(c);
-        const tags = baseTags(c, "network");
         const plan = subnetPlan(c);
+        // Every AWS resource of the layer is created through its provider (region, account, common tags).
+        const opts = { providers: [layerAwsProvider(c, "network")] };
         const vpc = new Vpc(name, {
             cidrBlock: c.vpcCidr,
             availabilityZones: c.availabilityZones,
             subnets: plan,
             egress: c.egress,
-            tags,
             privateSubnetTags: subnetTags(c, "private"),
             publicSubnetTags: subnetTags(c, "public"),
             protect: c.tier === "production",
-        });
+        }, opts);
         const privateSubnetIds = vpc.privateSubnetIds;
         const privateRouteTableIds = vpc.privateRouteTableIds;
 
@@ -53,8 +54,7 @@ export const layer = defineLayer({
             subnetIds: privateSubnetIds,
             routeTableIds: privateRouteTableIds,
             interfaceServices: interfaceServices(c),
-            tags,
-        });
+        }, opts);
 
         const peerings = c.peerings.map((p) => new Peering(`${name}-${p.name}`, {
             vpcId: vpc.vpcId,
@@ -65,8 +65,8 @@ export const layer = defineLayer({
             routeTableIds: privateRouteTableIds,
             vpcCidr: c.vpcCidr,
             peerRouteTableIds: p.peerRouteTableIds,
-            tags,
-        }));
+            providerArgs: awsProviderArgs(c, "network"),
+        }, opts));
 
         if (c.endpoint.vpnGateway && c.endpoint.vpnCidrs.length > 0) {
             new VpnRoutes(`${name}-vpn`, {
@@ -75,8 +75,7 @@ export const layer = defineLayer({
                 cidrs: c.endpoint.vpnCidrs,
                 subnetIds: privateSubnetIds,
                 routeTableIds: privateRouteTableIds,
-                tags,
-            });
+            }, opts);
         }
 
         const flowLogs = new FlowLogs(name, {
@@ -84,8 +83,7 @@ export const layer = defineLayer({
             region: c.region,
             retentionDays: c.flowLogs.retentionDays,
             trafficType: c.flowLogs.trafficType,
-            tags,
-        });
+        }, opts);
 
         return {
             vpcId: vpc.vpcId,

@@ -16,7 +16,6 @@ export interface VpcArgs {
     /** The subnet plan (lib/cidr.ts): `public` is empty without egress. */
     subnets: SubnetPlan;
     egress: EgressMode;
-    tags: Tags;
     /** Tags that let EKS, the load balancer controller and Karpenter find each kind of subnet. */
     privateSubnetTags: Tags;
     publicSubnetTags: Tags;
@@ -47,14 +46,14 @@ export class Vpc extends pulumi.ComponentResource {
             cidrBlock: args.cidrBlock,
             enableDnsHostnames: true,
             enableDnsSupport: true,
-            tags: { ...args.tags, Name: name },
+            tags: { Name: name },
         }, parent);
 
         const natGatewayIds: pulumi.Output<string>[] = [];
         const publicSubnetIds: pulumi.Output<string>[] = [];
         if (egress) {
-            const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { ...args.tags, Name: name } }, parent);
-            const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { ...args.tags, Name: `${name}-public` } }, parent);
+            const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { Name: name } }, parent);
+            const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { Name: `${name}-public` } }, parent);
             new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
             const natZones = args.egress === "nat-per-az" ? args.availabilityZones.length : 1;
             args.availabilityZones.forEach((zone, i) => {
@@ -65,17 +64,17 @@ export class Vpc extends pulumi.ComponentResource {
                     cidrBlock: args.subnets.public[i],
                     // Internet-facing load balancers and NAT gateways only: nothing else gets a public address.
                     mapPublicIpOnLaunch: false,
-                    tags: { ...args.tags, ...args.publicSubnetTags, Name: id },
+                    tags: { ...args.publicSubnetTags, Name: id },
                 }, parent);
                 new aws.ec2.RouteTableAssociation(id, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
                 publicSubnetIds.push(subnet.id);
                 if (i >= natZones) return;
-                const eip = new aws.ec2.Eip(`${name}-nat-${zoneSuffix(zone)}`, { domain: "vpc", tags: { ...args.tags, Name: `${name}-nat-${zoneSuffix(zone)}` } }, parent);
+                const eip = new aws.ec2.Eip(`${name}-nat-${zoneSuffix(zone)}`, { domain: "vpc", tags: { Name: `${name}-nat-${zoneSuffix(zone)}` } }, parent);
                 natGatewayIds.push(new aws.ec2.NatGateway(`${name}-nat-${zoneSuffix(zone)}`, {
                     subnetId: subnet.id,
                     allocationId: eip.allocationId,
                     connectivityType: "public",
-                    tags: { ...args.tags, Name: `${name}-nat-${zoneSuffix(zone)}` },
+                    tags: { Name: `${name}-nat-${zoneSuffix(zone)}` },
                 }, { ...parent, dependsOn: [igw] }).id);
             });
         }
@@ -88,10 +87,10 @@ export class Vpc extends pulumi.ComponentResource {
                 availabilityZone: zone,
                 cidrBlock: args.subnets.private[i],
                 mapPublicIpOnLaunch: false,
-                tags: { ...args.tags, ...args.privateSubnetTags, Name: id },
+                tags: { ...args.privateSubnetTags, Name: id },
             }, parent);
             privateSubnetIds.push(subnet.id);
-            const routes = new aws.ec2.RouteTable(id, { vpcId: vpc.id, tags: { ...args.tags, Name: id } }, parent);
+            const routes = new aws.ec2.RouteTable(id, { vpcId: vpc.id, tags: { Name: id } }, parent);
             new aws.ec2.RouteTableAssociation(id, { subnetId: subnet.id, routeTableId: routes.id }, parent);
             // Without egress there is no route out at all: AWS APIs through the VPC endpoints.
             if (natGatewayIds.length > 0) {

@@ -162,11 +162,11 @@ export const applicationSchema = z.strictObject({
     serviceAccount: z
         .strictObject({
             automountToken: bool().default(false).describe("Mount the Kubernetes API token (only for applications that call the API)."),
-            iamPolicyArns: z.array(policyArn).default([]).describe("IAM policies of the application's role (IRSA)."),
-            iamStatements: z.array(statement).default([]).describe("Inline IAM statements of the application's role (IRSA)."),
+            iamPolicyArns: z.array(policyArn).default([]).describe("Managed IAM policies attached to the application's role (EKS Pod Identity on EC2 nodes, IRSA on Fargate)."),
+            iamStatements: z.array(statement).default([]).describe("Inline IAM statements of the application's role (EKS Pod Identity on EC2 nodes, IRSA on Fargate)."),
         })
         .prefault({})
-        .describe("The application's service account; an IAM role (IRSA) when it asks for policies or reads secrets."),
+        .describe("The application's service account; an IAM role when it asks for policies or reads secrets: EKS Pod Identity (an association, no annotation) when its pods run on EC2 nodes, IRSA (the role-arn annotation) when a Fargate profile selects them."),
     config: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).default({}).describe("ConfigMap data, as environment variables."),
     secrets: z
         .array(z.strictObject({

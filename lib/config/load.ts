@@ -49,6 +49,7 @@ function findSecrets(value: unknown, at: (string | number)[]): (string | number)
 export function parseConfig(entries: Record<string, unknown>, env: string, source: string, today = new Date()): PlatformConfig {
     const problems: string[] = [];
     const raw: Record<string, unknown> = {};
+    const awsSettings: Record<string, unknown> = {};
     const shape = configSchema.shape as Record<string, (typeof configSchema.shape)[keyof typeof configSchema.shape]>;
     for (const [key, value] of Object.entries(entries)) {
         for (const at of findSecrets(value, [])) {
@@ -63,6 +64,7 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
         } else {
             const problem = foreignKeyProblem(key);
             if (problem) problems.push(`${key}: ${problem}`);
+            else if (key.startsWith(`${AWS_NAMESPACE}:`)) awsSettings[key.slice(AWS_NAMESPACE.length + 1)] = value;
         }
     }
 
@@ -84,7 +86,8 @@ export function parseConfig(entries: Record<string, unknown>, env: string, sourc
     const ruleProblems: Problem[] = RULES.flatMap((rule) => rule(valid as PartialConfig, { today, env }));
     problems.push(...ruleProblems.map((p) => `${keyName(p.path)}: ${p.message}`));
     if (problems.length > 0) throw new ConfigError(source, problems);
-    return tierDefaults(configSchema.parse(raw), env);
+    const config = tierDefaults(configSchema.parse(raw), env);
+    return Object.keys(awsSettings).length > 0 ? { ...config, awsSettings } : config;
 }
 
 /** The environment name of a `Pulumi.<env>.yaml` file. */

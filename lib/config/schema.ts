@@ -7,9 +7,11 @@ import { teamsSchema } from "./teams";
 import { applicationsSchema } from "./applications";
 import { chartsSchema, imageCacheSchema } from "./registries";
 import { productionExceptionsSchema } from "./exceptions";
-import { bool, cidr, dnsLabel, int, oneOf, reserved, retentionDays } from "./fields";
+import { bool, cidr, dnsLabel, int, oneOf, retentionDays } from "./fields";
 export { LOG_RETENTION_DAYS } from "./fields";
 import { EKS_ADDON_VERSIONS, type EksAddonName } from "../versions";
+import { DEFAULT_FARGATE_PROFILES, fargateProfileSchema, nodeGroupSchema } from "./compute";
+export { AMI_TYPES, DEFAULT_FARGATE_PROFILES, TAINT_EFFECTS } from "./compute";
 
 /** Interface endpoints every private cluster needs, whatever the config adds. */
 export const REQUIRED_INTERFACE_ENDPOINTS = [
@@ -23,9 +25,6 @@ export const EGRESS_MODES = ["none", "nat-per-az", "single-nat"] as const;
 export const POD_NETWORK_MODES = ["vpc-cni", "calico-overlay"] as const;
 export const TIERS = ["production", "development"] as const;
 export const AUTHENTICATION_MODES = ["API", "API_AND_CONFIG_MAP"] as const;
-export const AMI_TYPES = ["BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"] as const;
-export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
-
 const roleArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN` });
@@ -42,38 +41,6 @@ export const SERVICE_LINKED_ROLE = /^AWSServiceRoleFor[A-Za-z0-9+=,.@_-]+$/;
 export const EC2_SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
 
 const eksAddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EKS add-on version such as "v1.12.4-eksbuild.18"` });
-
-const nodeGroup = z.strictObject({
-    name: dnsLabel.describe("Node group name (suffix of the EKS node group name)."),
-    amiType: oneOf(AMI_TYPES).default("BOTTLEROCKET_x86_64").describe("Node OS: Bottlerocket (default) or AL2023."),
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an EC2 instance type` })).min(1).describe("EC2 instance types."),
-    capacityType: oneOf(["ON_DEMAND", "SPOT"] as const).default("ON_DEMAND").describe("On-demand or spot capacity."),
-    minSize: int(0, 1000).default(1).describe("Fewest nodes."),
-    desiredSize: int(0, 1000).default(2).describe("Nodes at creation (later managed by the autoscaler)."),
-    maxSize: int(1, 1000).default(3).describe("Most nodes."),
-    version: z.string().regex(/^1\.\d+$/).optional().describe("Kubernetes version of the nodes; default: the control plane's."),
-    rootVolumeGiB: int(2, 100).default(4).describe("OS volume (Bottlerocket) or root volume (AL2023) size."),
-    dataVolumeGiB: int(10, 16384).default(50).describe("Bottlerocket data volume (images, ephemeral storage) size."),
-    httpPutResponseHopLimit: int(1, 64).default(1).describe("IMDSv2 hop limit; 1 keeps pods away from the node's credentials."),
-    labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels on the nodes."),
-    taints: z.array(z.strictObject({ key: z.string(), value: z.string().default(""), effect: oneOf(TAINT_EFFECTS) })).default([]).describe("Kubernetes taints on the nodes."),
-    kubeReserved: reserved.default({ cpu: "100m", memory: "512Mi" }).describe("Resources kept for the kubelet and container runtime."),
-    systemReserved: reserved.default({ cpu: "100m", memory: "256Mi" }).describe("Resources kept for the OS."),
-});
-
-const fargateProfile = z.strictObject({
-    name: dnsLabel.describe("Profile name."),
-    selectors: z
-        .array(z.strictObject({ namespace: z.string().min(1), labels: z.record(z.string(), z.string()).optional() }))
-        .min(1, { error: "needs at least one selector" })
-        .max(5, { error: "takes at most 5 selectors (EKS limit)" })
-        .describe("Pods that run on Fargate: a namespace, optionally narrowed by labels."),
-});
-
-export const DEFAULT_FARGATE_PROFILES = [
-    { name: "kube-system", selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] },
-    { name: "karpenter", selectors: [{ namespace: "karpenter" }] },
-];
 
 const peering = z.strictObject({
     name: dnsLabel.describe("Short name of the peering, used in resource names."),
@@ -230,8 +197,8 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("CoreDNS runs on Fargate and scales with the cluster."),
-    nodeGroups: z.array(nodeGroup).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node). vpc-cni mode only: in calico-overlay mode the network plugin arrives with the add-ons layer, after the node groups, so give fixed capacity as a Karpenter node pool."),
-    fargateProfiles: z.array(fargateProfile).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
+    nodeGroups: z.array(nodeGroupSchema).default([]).describe("Managed node groups with fixed capacity (Karpenter provisions every other node). vpc-cni mode only: in calico-overlay mode the network plugin arrives with the add-ons layer, after the node groups, so give fixed capacity as a Karpenter node pool."),
+    fargateProfiles: z.array(fargateProfileSchema).default(DEFAULT_FARGATE_PROFILES).describe("Fargate profiles; the defaults run CoreDNS and the Karpenter controller."),
     fargateLogging: z
         .strictObject({
             enabled: bool().default(true).describe("Ship Fargate pods' logs to CloudWatch Logs (Fargate's log router; Grafana reads them there): the only way their logs leave Fargate."),
@@ -289,6 +256,12 @@ export type PlatformConfig = Omit<Parsed, "egress" | "vpcEndpoints" | "upgradePo
     vpcEndpoints: { interface: boolean; extra: string[] };
     /** The stack (environment) name: `dev`, `prod`, ... */
     env: string;
+    /**
+     * The environment file's other settings of the AWS provider (`aws:<key>` besides region and
+     * allowedAccountIds), as written: every layer's explicit provider takes them (lib/awsProvider.ts),
+     * as the default provider would have read them.
+     */
+    awsSettings?: Record<string, unknown>;
 };
 
 export type EgressMode = PlatformConfig["egress"];

@@ -78,6 +78,29 @@ export const iamServiceAccountTrust = rule(
         }),
 );
 
+/** The session tags EKS Pod Identity sets, each of which a pod role's trust must bind with StringEquals (EKS user guide, pod-id-abac). */
+const POD_IDENTITY_TAGS = ["aws:RequestTag/eks-cluster-name", "aws:RequestTag/kubernetes-namespace", "aws:RequestTag/kubernetes-service-account"];
+
+export const iamPodIdentityTrust = rule(
+    {
+        id: "iam-pod-identity-trust",
+        description: "A role assumed through EKS Pod Identity (pods.eks.amazonaws.com) trusts one cluster, namespace and service account: its session tags bound with StringEquals to one value each.",
+        severity: "mandatory",
+        reference: "EKS user guide: Create an IAM role for EKS Pod Identity, and ABAC with session tags (pod-id-role, pod-id-abac)",
+    },
+    (stack) =>
+        ofType(stack, ROLE).flatMap((r): Finding[] => {
+            const trusts = statementsOf(r.props.assumeRolePolicy).filter((s) => asArray(asRecord(s.Principal).Service).includes("pods.eks.amazonaws.com"));
+            if (!trusts.length) return [];
+            const problems = trusts.map((s) => {
+                const equals = asRecord(asRecord(s.Condition).StringEquals);
+                const loose = POD_IDENTITY_TAGS.filter((tag) => asArray(equals[tag]).length !== 1);
+                return loose.length ? `${loose.join(", ")} not bound to exactly one value with StringEquals: any pod of ${loose.length === POD_IDENTITY_TAGS.length ? "any cluster in the account" : "a wider scope"} could assume the role` : undefined;
+            }).filter(Boolean);
+            return [verdict(r, problems.length ? problems.join("; ") : undefined, "bound to one cluster, namespace and service account")];
+        }),
+);
+
 /** The managed policies a node may carry (EKS user guide: node IAM role; SSM for Session Manager access). */
 export const NODE_MANAGED_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
@@ -179,4 +202,4 @@ export const iamNodeRole = rule(
             }),
 );
 
-export const IAM_RULES = [iamNoWildcardAdmin, iamServiceAccountTrust, iamNodeRole];
+export const IAM_RULES = [iamNoWildcardAdmin, iamServiceAccountTrust, iamPodIdentityTrust, iamNodeRole];

@@ -1,7 +1,6 @@
 // What is right today, kept from regressing, and what AWS refuses late: KMS key rotation, EFS
-// encrypted with the platform's key, buckets' access logs, valid tags, one access entry per role.
-import { asRecord, isTrue, ofType, rule, verdict, type Finding, type PolicyResource } from "../rule";
-import { tagProblem } from "../../lib/config/guards/early";
+// encrypted with the platform's key, buckets' access logs, one access entry per role.
+import { isTrue, ofType, rule, verdict, type Finding, type PolicyResource } from "../rule";
 
 export const kmsKeyRotation = rule(
     {
@@ -56,26 +55,6 @@ export const bucketLogged = rule(
     },
 );
 
-export const tagsValid = rule(
-    {
-        id: "aws-tags-valid",
-        description: "Tags AWS accepts: keys up to 128 and values up to 256 characters, allowed characters only (aws: keys are AWS's own; platform:tags refuses them).",
-        severity: "mandatory",
-        reference: "AWS General Reference: tagging AWS resources (tag naming limits and requirements)",
-    },
-    (stack): Finding[] =>
-        stack.resources
-            .filter((r) => r.type.startsWith("aws:") && r.props.tags && typeof r.props.tags === "object")
-            .map((r) => {
-                // aws: keys are AWS's own (the EKS cluster security group carries aws:eks:cluster-name); the config refuses them in platform:tags.
-                const problems = Object.entries(asRecord(r.props.tags)).filter(([k]) => !/^aws:/i.test(k)).map(([k, v]) => {
-                    const p = tagProblem(k, String(v));
-                    return p && `${k.slice(0, 40)}: ${p}`;
-                }).filter(Boolean);
-                return verdict(r, problems.length ? problems.join("; ") : undefined, "tags valid");
-            }),
-);
-
 export const oneAccessEntryPerPrincipal = rule(
     {
         id: "eks-one-access-entry-per-principal",
@@ -93,4 +72,4 @@ export const oneAccessEntryPerPrincipal = rule(
     },
 );
 
-export const PLATFORM_DATA_RULES = [kmsKeyRotation, efsPlatformKey, bucketLogged, tagsValid, oneAccessEntryPerPrincipal];
+export const PLATFORM_DATA_RULES = [kmsKeyRotation, efsPlatformKey, bucketLogged, oneAccessEntryPerPrincipal];

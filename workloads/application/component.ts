@@ -1,20 +1,22 @@
 // platform:workloads:Application: one application of a team, built the way the platform
 // recommends. Every Kubernetes object comes from a pure builder of the application's config and
 // what the other layers offer (as inputs), built once; the component registers them, with the
-// application's IAM role (IRSA) when it needs one.
+// application's AWS identity (lib/podIdentity.ts) when it needs one.
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Placement } from "../../lib/placement";
 import type { addonsContract } from "../../addons/contract";
+import type { PodCompute } from "../../lib/applicationIdentity";
+import { ALB_INGRESS_CLASS, type AddonsOffer } from "../../lib/config/addonNeeds";
 import type { ApplicationSpec } from "../../lib/config/applications";
 import type { PodNetworkMode } from "../../lib/config/schema";
 import { dependenciesOf } from "../../lib/dependencies";
-import { policy, serviceAccountTrust } from "../../lib/iam";
+import { policy } from "../../lib/iam";
 import type { WiredContract } from "../../lib/layer";
-import { resolveClasses } from "./classes";
+import { PodAwsIdentity, type OidcProvider } from "../../lib/podIdentity";
 import { needsRole, roleStatements } from "./identity";
-import { WORKLOAD_KINDS } from "./manifest";
+import { fail, WORKLOAD_KINDS } from "./manifest";
 import type { AwsReach } from "./manifest";
 import { objectsOf } from "./objects";
 import { register } from "./register";
@@ -23,8 +25,13 @@ export interface ApplicationArgs {
     app: ApplicationSpec;
     /** The add-ons layer's outputs. */
     addons: WiredContract<typeof addonsContract>;
-    /** The cluster's OIDC provider (IRSA). */
-    oidc: { oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string> };
+    /** What the add-ons layer offers, from the config (the config rules checked the application's needs against it). */
+    offer: Pick<AddonsOffer, "defaultStorageClass">;
+    /** The cluster: its name (EKS Pod Identity) and OIDC provider (IRSA, on Fargate). */
+    clusterName: pulumi.Input<string>;
+    oidc: OidcProvider;
+    /** Where its pods run (lib/applicationIdentity.ts applicationCompute): the mechanism of its AWS identity. */
+    compute: PodCompute;
     /** The team's dedicated pool, if it has one (an application's own `dedicatedNode` wins). */
     placement?: Placement;
     provider: k8s.Provider;
@@ -35,7 +42,6 @@ export interface ApplicationArgs {
     monitoring: boolean;
     /** How pods reach the AWS APIs (network layer, and the S3 gateway's ranges). */
     awsReach: pulumi.Input<AwsReach>;
-    tags: Record<string, string>;
 }
 
 export class Application extends pulumi.ComponentResource {
@@ -47,18 +53,14 @@ export class Application extends pulumi.ComponentResource {
     constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:workloads:Application", name, {}, opts);
         const { app, addons } = args;
-        const role = needsRole(app) ? this.role(name, args) : undefined;
-        this.roleArn = role ? role.arn : pulumi.output(undefined);
+        const identity = needsRole(app) ? this.identity(name, args) : undefined;
+        this.roleArn = identity ? identity.roleArn : pulumi.output(undefined);
 
-        // The classes are checked against what the add-ons layer offers once; the objects take them as inputs.
-        const classes = pulumi
-            .all([addons.secretsStore, addons.ingressClasses, addons.defaultIngressClass, addons.storageClasses, addons.defaultStorageClass])
-            .apply(([secretsStore, ingressClasses, defaultIngressClass, storageClasses, defaultStorageClass]) =>
-                resolveClasses(app, { secretsStore, ingressClasses, defaultIngressClass, storageClasses, defaultStorageClass }));
+        // The config rules (lib/config/addonNeeds.ts) refused an application whose classes the add-ons do not offer.
         const objects = objectsOf(app, {
-            storageClass: classes.storageClass,
-            ingressClass: classes.ingressClass,
-            roleArn: role?.arn,
+            storageClass: app.storage ? app.storage.storageClass ?? args.offer.defaultStorageClass ?? fail(app, "asks for a volume of the default StorageClass, and there is none") : "",
+            ingressClass: app.ingress ? ALB_INGRESS_CLASS : "",
+            identity: identity && { mechanism: identity.mechanism, serviceAccountAnnotations: identity.annotations },
             nodeClassName: addons.nodeClassName,
             placement: args.placement,
             production: args.production,
@@ -72,7 +74,8 @@ export class Application extends pulumi.ComponentResource {
         this.kinds = objects.map((o) => o.kind);
         for (const o of objects) {
             // Every object waits for what the application waits for (its team's namespace): children do not inherit dependsOn.
-            const dependsOn = [...dependenciesOf(opts), ...(WORKLOAD_KINDS.has(o.kind) ? registered : [])];
+            // A workload also waits for its identity: EKS Pod Identity only injects credentials into pods created after the association.
+            const dependsOn = [...dependenciesOf(opts), ...(WORKLOAD_KINDS.has(o.kind) ? [...registered, ...(identity?.ready ?? [])] : [])];
             // An application has one object of each kind, except its network policies (named after their purpose).
             const id = o.kind === "NetworkPolicy" ? `${name}-${o.metadata.name.replace(`${app.name}-`, "")}` : `${name}-${o.kind.toLowerCase()}`;
             registered.push(register(id, o, { parent: this, provider: args.provider, dependsOn }));
@@ -80,28 +83,22 @@ export class Application extends pulumi.ComponentResource {
         this.registerOutputs({ roleArn: this.roleArn });
     }
 
-    /** The application's IAM role, assumable only by its service account. */
-    private role(name: string, args: ApplicationArgs): aws.iam.Role {
+    /** The application's AWS identity: a role only its service account may assume, through EKS Pod Identity or (on Fargate) IRSA. */
+    private identity(name: string, args: ApplicationArgs): PodAwsIdentity {
         const { app } = args;
-        const trust = pulumi
-            .all([args.oidc.oidcProviderArn, args.oidc.oidcProviderUrl])
-            .apply(([arn, url]) => JSON.stringify(serviceAccountTrust(arn, url, app.namespace, app.name)));
-        const role = new aws.iam.Role(`${name}-irsa`, {
-            description: `${app.namespace}/${app.name} (team ${app.team}): the application's service account`,
-            assumeRolePolicy: trust,
-            tags: { ...args.tags, "platform:team": app.team, "platform:application": app.name },
+        const inline = app.serviceAccount.iamStatements.length > 0 || app.secrets.length > 0;
+        const region = inline ? aws.getRegionOutput({}, { parent: this }).region : undefined;
+        const account = inline ? aws.getCallerIdentityOutput({}, { parent: this }).accountId : undefined;
+        return new PodAwsIdentity(`${name}-identity`, {
+            clusterName: args.clusterName,
+            namespace: app.namespace,
+            serviceAccount: app.name,
+            compute: args.compute,
+            oidc: args.oidc,
+            purpose: `${app.namespace}/${app.name} (team ${app.team}): the application's service account`,
+            policies: inline ? { application: pulumi.all([region, account]).apply(([r, a]) => policy(...roleStatements(app, r!, a!))) } : {},
+            policyArns: app.serviceAccount.iamPolicyArns.map((arn, i) => ({ key: `policy-${i}`, arn })),
+            tags: { "platform:team": app.team, "platform:application": app.name },
         }, { parent: this });
-        for (const [i, policyArn] of app.serviceAccount.iamPolicyArns.entries()) {
-            new aws.iam.RolePolicyAttachment(`${name}-irsa-${i}`, { role: role.name, policyArn }, { parent: this });
-        }
-        if (app.serviceAccount.iamStatements.length > 0 || app.secrets.length > 0) {
-            const region = aws.getRegionOutput({}, { parent: this }).region;
-            const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-            new aws.iam.RolePolicy(`${name}-irsa`, {
-                role: role.id,
-                policy: pulumi.all([region, account]).apply(([r, a]) => JSON.stringify(policy(...roleStatements(app, r, a)))),
-            }, { parent: this });
-        }
-        return role;
     }
 }

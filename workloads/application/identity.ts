@@ -1,14 +1,17 @@
-// Who an application is: its service account, and the IAM role (IRSA) it assumes when it needs AWS.
+// Who an application is: its service account, and the statements of the IAM role it assumes when it
+// needs AWS (the role itself is a lib/podIdentity.ts PodAwsIdentity: EKS Pod Identity on EC2 nodes, IRSA on Fargate).
 import type { ApplicationSpec } from "../../lib/config/applications";
-import { irsaServiceAccountAnnotations, type Statement } from "../../lib/iam";
-import type * as pulumi from "@pulumi/pulumi";
-import { metadataOf, type ServiceAccountObject } from "./manifest";
+import type { Statement } from "../../lib/iam";
+import { metadataOf, type PodIdentityContext, type ServiceAccountObject } from "./manifest";
 
-export function serviceAccountManifest(app: ApplicationSpec, roleArn?: pulumi.Input<string>): ServiceAccountObject {
+export { needsRole } from "../../lib/applicationIdentity";
+
+export function serviceAccountManifest(app: ApplicationSpec, identity?: PodIdentityContext): ServiceAccountObject {
+    const annotations = identity?.serviceAccountAnnotations ?? {};
     return {
         apiVersion: "v1",
         kind: "ServiceAccount",
-        metadata: metadataOf(app, roleArn === undefined ? undefined : irsaServiceAccountAnnotations(roleArn)),
+        metadata: metadataOf(app, Object.keys(annotations).length > 0 ? annotations : undefined),
         automountServiceAccountToken: app.serviceAccount.automountToken,
     };
 }
@@ -26,6 +29,3 @@ export function roleStatements(app: ApplicationSpec, region: string, accountId: 
         : [];
     return [...own, ...secrets];
 }
-
-export const needsRole = (app: ApplicationSpec): boolean =>
-    app.serviceAccount.iamPolicyArns.length > 0 || app.serviceAccount.iamStatements.length > 0 || app.secrets.length > 0;

@@ -5,6 +5,7 @@ import type * as Input from "@pulumi/kubernetes/types/input";
 import type { Placement } from "../../lib/placement";
 import type { ApplicationSpec } from "../../lib/config/applications";
 import type { PodNetworkMode } from "../../lib/config/schema";
+import { labelsOf, selectorLabels, type IdentityMechanism } from "../../lib/applicationIdentity";
 
 /** Metadata every object of an application carries. */
 export type Metadata = {
@@ -71,6 +72,12 @@ export interface AwsReach {
     s3Cidrs: string[];
 }
 
+/** How the application's pods get their role: the mechanism, and the service account's annotations (IRSA's; none with Pod Identity). */
+export interface PodIdentityContext {
+    mechanism: IdentityMechanism;
+    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+}
+
 /** What the objects of an application depend on besides its config (values, or outputs of other layers). */
 export interface BuildContext {
     /** Where its pods run: its own pool, its team's pool, or anywhere (the default pool). */
@@ -79,8 +86,8 @@ export interface BuildContext {
     storageClass: pulumi.Input<string>;
     /** The IngressClass of its Ingress. */
     ingressClass: pulumi.Input<string>;
-    /** The IAM role of its service account (IRSA). */
-    roleArn?: pulumi.Input<string>;
+    /** The AWS identity of its service account, when it has an IAM role (lib/podIdentity.ts). */
+    identity?: PodIdentityContext;
     /** The EC2NodeClass of a dedicated node pool. */
     nodeClassName?: pulumi.Input<string>;
     /** Production spreads pods over zones strictly. */
@@ -114,18 +121,8 @@ export function fail(app: ApplicationSpec, message: string): never {
 /** The port of a `service` or `stateful` application (the config requires it there). */
 export const appPort = (app: ApplicationSpec): number => app.port ?? fail(app, `a ${app.kind} application needs a port`);
 
-/** The labels that select an application's pods. */
-export const selectorLabels = (app: ApplicationSpec): Record<string, string> => ({
-    "app.kubernetes.io/name": app.name,
-    "app.kubernetes.io/instance": `${app.namespace}-${app.name}`,
-});
-
-export const labelsOf = (app: ApplicationSpec): Record<string, string> => ({
-    ...selectorLabels(app),
-    "app.kubernetes.io/part-of": app.team,
-    "app.kubernetes.io/managed-by": "pulumi",
-    "platform/team": app.team,
-});
+// The labels live in lib/ (the config decides from them whether a Fargate profile takes the pods).
+export { labelsOf, selectorLabels };
 
 /** The metadata of an object named after the application, in its namespace. */
 export const metadataOf = (app: ApplicationSpec, annotations?: Record<string, pulumi.Input<string>>, name: string = app.name): Metadata => ({

@@ -18,9 +18,9 @@ const optional = <T>(o: T | undefined): T[] => (o ? [o] : []);
 /** Every object of an application, dependencies (identity, config, scheduling) before the workload. */
 export function objectsOf(app: ApplicationSpec, ctx: BuildContext): ApplicationObject[] {
     const supporting: ApplicationObject[] = [
-        serviceAccountManifest(app, ctx.roleArn),
+        serviceAccountManifest(app, ctx.identity),
         ...(Object.keys(app.config).length > 0 ? [configMapManifest(app)] : []),
-        ...(app.secrets.length > 0 ? [secretProviderClassManifest(app)] : []),
+        ...(app.secrets.length > 0 ? [secretProviderClassManifest(app, ctx.identity)] : []),
         ...optional(priorityClassManifest(app)),
         ...optional(dedicatedNodePoolManifest(app, ctx.nodeClassName ?? "default")),
         ...networkPolicyManifests(app, ctx),

@@ -111,11 +111,18 @@ export const zoneSpread = (app: ApplicationSpec, production: boolean): Input.cor
     labelSelector: { matchLabels: selectorLabels(app) },
 });
 
+/** The pod annotation naming its AWS identity mechanism (`pod-identity` or `irsa`). */
+export const AWS_IDENTITY_ANNOTATION = "platform/aws-identity";
+
 /** The pod: non-root, no API token unless asked, spread over zones, a writable /tmp, secrets as files. */
 export function podTemplate(app: ApplicationSpec, ctx: BuildContext): Input.core.v1.PodTemplateSpec {
     const batch = app.kind === "job" || app.kind === "cronjob";
     const placement = app.dedicatedNode ? dedicatedPool(app.name) : ctx.placement;
-    const annotations = podAnnotations(app);
+    // How the pods get their AWS credentials: a change (IRSA to EKS Pod Identity) rolls them, after the
+    // new identity exists, since either mechanism only reaches pods created after it. Not on a Job's
+    // pods: its template is immutable, and a replaced Job would run again.
+    const identity: Record<string, string> = ctx.identity && app.kind !== "job" ? { [AWS_IDENTITY_ANNOTATION]: ctx.identity.mechanism } : {};
+    const annotations = { ...podAnnotations(app), ...identity };
     const priority = priorityClassName(app);
     return {
         metadata: { labels: labelsOf(app), ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
