@@ -14,6 +14,14 @@ import type { PlatformConfig } from "./config/schema";
 import type { LayerName } from "./layer";
 import { baseTags } from "./naming";
 
+/**
+ * The oldest Pulumi CLI that moves an existing resource from the stack's default provider to an
+ * explicit one of the same package in place: from 3.151.0 the engine asks the provider's `DiffConfig`
+ * (pulumi/pulumi#18509), and pulumi-aws replaces only on a region change; older CLIs replace every
+ * resource whose provider changes. Stacks deployed before the layers had their own provider need it.
+ */
+export const PULUMI_CLI_FOR_EXPLICIT_PROVIDERS = "3.151.0";
+
 /** The provider's logical name: `aws-<layer>`. */
 export const awsProviderName = (layer: LayerName): string => `aws-${layer}`;
 

@@ -144,25 +144,30 @@ export const traffic = play(
         const roles = view.ofType("aws:iam/role:Role");
         const associations = view.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation");
         const rolePolicies = view.ofType("aws:iam/rolePolicy:RolePolicy");
-        const servicesOfRole = (arn: string): string[] => {
+        const attachments = view.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        /** The services of the role's inline policies, and whether its pods call AWS at all (a managed policy is attached, or an inline one is more than reading secrets). */
+        const grantsOf = (arn: string): { own: string[]; callsAws: boolean } => {
             const role = roles.find((r) => view.value(r, "arn") === arn);
-            if (!role) return [];
+            if (!role) return { own: [], callsAws: false };
             const actions = rolePolicies.filter((p) => p.inputs.role === role.id || p.inputs.role === view.value(role, "name")).flatMap((p) => {
                 const doc = typeof p.inputs.policy === "string" ? JSON.parse(p.inputs.policy) : p.inputs.policy;
                 return ((doc?.Statement ?? []) as AnyObject[]).filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat() as string[]);
             });
             const own = [...new Set(actions.map((a) => a.split(":")[0]))].filter((s) => s !== "secretsmanager" || actions.some((a) => a.startsWith("secretsmanager:") && !/GetSecretValue|DescribeSecret/.test(a)));
-            return own;
+            const attached = attachments.some((a) => a.inputs.role === role.id || a.inputs.role === view.value(role, "name"));
+            return { own, callsAws: own.length > 0 || attached };
         };
-        const identityOf = (namespace: string, serviceAccount: string): { mechanism: "irsa" | "pod-identity"; services: string[] } | undefined => {
+        const identityOf = (namespace: string, serviceAccount: string): { mechanism: "irsa" | "pod-identity"; services: string[]; callsAws: boolean } | undefined => {
             const sa = manifests.find((m) => m.kind === "ServiceAccount" && m.metadata.namespace === namespace && m.metadata.name === serviceAccount);
             const irsa = sa?.metadata.annotations?.[IRSA_ROLE];
             if (irsa) {
-                const own = servicesOfRole(irsa as string);
-                return { mechanism: "irsa", services: own.length > 0 ? [...new Set(["sts", ...own])] : [] };
+                const { own, callsAws } = grantsOf(irsa as string);
+                return { mechanism: "irsa", services: callsAws ? [...new Set(["sts", ...own])] : [], callsAws };
             }
             const association = associations.find((a) => a.inputs.namespace === namespace && a.inputs.serviceAccount === serviceAccount);
-            return association ? { mechanism: "pod-identity", services: servicesOfRole(String(association.inputs.roleArn)) } : undefined;
+            if (!association) return undefined;
+            const { own, callsAws } = grantsOf(String(association.inputs.roleArn));
+            return { mechanism: "pod-identity", services: own, callsAws };
         };
         for (const w of manifests.filter((m) => ["Deployment", "StatefulSet", "Job", "CronJob"].includes(m.kind))) {
             const spec = w.spec as AnyObject;
@@ -171,7 +176,7 @@ export const traffic = play(
             if (!identity) continue;
             const needed = identity.services;
             const policies = policiesFor(manifests, w.metadata.namespace ?? "default", template.metadata?.labels ?? {}, "Egress");
-            if (needed.length === 0 || policies.length === 0) continue;
+            if (!identity.callsAws || policies.length === 0) continue;
             if (identity.mechanism === "pod-identity") {
                 const toAgent = policies.flatMap((p) => (p.egress ?? []) as AnyObject[]).filter((r) => portMatches(r.ports, POD_IDENTITY_AGENT.port));
                 if (!toAgent.some((r) => (r.to ?? []).some((peer: AnyObject) => ipCovers(peer, POD_IDENTITY_AGENT.cidr)))) {

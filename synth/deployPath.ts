@@ -4,6 +4,7 @@
 // Kubernetes API, the AWS APIs of the services the plan's resources and data sources use, the chart
 // repositories, the state backend, the plugin downloads), the CLIs, and the provider plugins with
 // their exact versions. `npm run synth` writes it as out/<env>/deploy-path.md and deploy-path.json.
+import { PULUMI_CLI_FOR_EXPLICIT_PROVIDERS } from "../lib/awsProvider";
 import * as semver from "semver";
 import { privateApiUsers } from "../plays/bringUp";
 import { computeOf, covers, ingressRules, safeContains } from "../plays/reachability";
@@ -256,12 +257,15 @@ export function deployPath(plan: Plan, have: Installed = installed()): DeployPat
         add({ host, port: HTTPS, purpose: `npm ci (${have.npmHosts.length ? "the lockfile's resolved URLs" : "the lockfile names no host: npm's configured registry, this one by default"}); not needed with node_modules prepared beforehand`, layers: allLayers });
     }
 
+    const sdkMinimum = semver.coerce(have.pulumiCliMinimum)?.version ?? have.pulumiCliMinimum;
+    const explicitProviders = view.ofType("pulumi:providers:aws").length > 0;
+    const pulumiMinimum = explicitProviders && semver.lt(sdkMinimum, PULUMI_CLI_FOR_EXPLICIT_PROVIDERS) ? PULUMI_CLI_FOR_EXPLICIT_PROVIDERS : sdkMinimum;
     const clis: Requirement[] = [
         {
             name: "pulumi",
-            version: `>=${semver.coerce(have.pulumiCliMinimum)?.version ?? have.pulumiCliMinimum} <${semver.major(semver.coerce(have.pulumiCliMinimum) ?? "3.0.0") + 1}.0.0 (${have.pulumiSdk}, the SDK's own release, recommended)`,
-            why: "runs preview and up (npm run up/preview drive it through the Automation API); its nodejs language host and policy analyzer come with it",
-            source: `node_modules/@pulumi/pulumi/automation/minimumVersion.js (${have.pulumiCliMinimum}), @pulumi/pulumi ${have.pulumiSdk}`,
+            version: `>=${pulumiMinimum} <${semver.major(pulumiMinimum) + 1}.0.0 (${have.pulumiSdk}, the SDK's own release, recommended)`,
+            why: `runs preview and up (npm run up/preview drive it through the Automation API); its nodejs language host and policy analyzer come with it${pulumiMinimum === sdkMinimum ? "" : `; ${PULUMI_CLI_FOR_EXPLICIT_PROVIDERS} or later moves a stack's existing AWS resources onto the layers' own providers (aws-<layer>) in place, where older CLIs replace them`}`,
+            source: `node_modules/@pulumi/pulumi/automation/minimumVersion.js (${have.pulumiCliMinimum}), @pulumi/pulumi ${have.pulumiSdk}${pulumiMinimum === sdkMinimum ? "" : ", lib/awsProvider.ts PULUMI_CLI_FOR_EXPLICIT_PROVIDERS (pulumi/pulumi#18509)"}`,
         },
         nodeRequirement(have),
         ...[awsCli(view, apiLayers), mirrorLogin(charts, region)].filter((r): r is Requirement => r !== undefined),

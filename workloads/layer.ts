@@ -81,6 +81,8 @@ export const layer = defineLayer({
         await inBatches([...teamSteps, ...applicationSteps]);
 
         // A private environment pulls from its own account's ECR only (the config checked the region).
+        // Kept at run time: the config rule foreignAccountProblems judges the account only when
+        // platform:accountId is set (optional outside production); the deploying account is known here.
         const imagesChecked = cluster.imageCache.apply((cache) => {
             const problems = cache ? foreignApplicationImages(c.applications, cache.registry.split(".")[0]) : [];
             if (problems.length > 0) throw new Error(problems.join("; "));
