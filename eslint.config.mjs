@@ -19,7 +19,8 @@ export default tseslint.config(
         ignores: ["lib/iam.ts", "lib/podIdentity.ts", "test/**"],
         rules: {
             "no-restricted-syntax": ["error",
-                { selector: "NewExpression[callee.property.name='RolePolicyAttachment']", message: "Attach managed policies with attachManagedPolicies (lib/iam.ts), the one way the platform does it." },
+                { selector: "NewExpression[callee.property.name=/^(RolePolicyAttachment|RolePolicyAttachmentsExclusive|PolicyAttachment)$/]", message: "Attach managed policies with attachManagedPolicies (lib/iam.ts), the one way the platform does it." },
+                { selector: "Property[key.name='managedPolicyArns']", message: "Attach managed policies with attachManagedPolicies (lib/iam.ts), the one way the platform does it." },
                 { selector: "NewExpression[callee.property.name='PodIdentityAssociation']", message: "A pod's AWS identity comes from PodAwsIdentity (lib/podIdentity.ts)." },
             ],
         },

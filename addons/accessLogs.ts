@@ -36,6 +36,12 @@ export function accessLogBucketPolicy(bucket: string, region: string, accountId:
     );
 }
 
+/** The access-log bucket for an add-on that logs there; the layer creates it whenever such an add-on is enabled. */
+export function accessLogBucketFor(ctx: { accessLogBucket?: pulumi.Output<string> }, addon: string): pulumi.Output<string> {
+    if (!ctx.accessLogBucket) throw new Error(`${addon} logs to the platform's access-log bucket, but the add-ons layer created none (addons/layer.ts: logged)`);
+    return ctx.accessLogBucket;
+}
+
 export interface AccessLogsArgs {
     clusterName: string;
     region: string;

@@ -19,8 +19,8 @@ export interface AddonContext {
     provider: k8s.Provider;
     /** Where charts and images come from (chart mirror, image cache). */
     sources: Sources;
-    /** The access-log bucket (load balancers, S3 server access logs), once it accepts logs. */
-    accessLogBucket: pulumi.Output<string>;
+    /** The access-log bucket (load balancers, S3 server access logs), once it accepts logs; only when the load balancer controller or Loki is enabled. */
+    accessLogBucket?: pulumi.Output<string>;
     /**
      * The common tags, for what Karpenter launches (its EC2NodeClass `spec.tags`): not Pulumi
      * resources, so the layer's AWS provider's defaultTags do not reach them.

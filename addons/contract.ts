@@ -20,8 +20,8 @@ export const addonsContract = z.object({
     secretsStore: z.boolean(),
     /** The Prometheus operator is installed (ServiceMonitor, PodMonitor, PrometheusRule). */
     monitoring: z.boolean(),
-    /** The access-log bucket: NLBs log under `nlb/`, the `alb` IngressClass under `alb/`; empty when neither the load balancer controller nor Loki is enabled. */
-    accessLogBucket: z.string(),
+    /** The access-log bucket: NLBs log under `nlb/`, the `alb` IngressClass under `alb/`; absent when neither the load balancer controller nor Loki is enabled. */
+    accessLogBucket: z.string().min(1).optional(),
 });
 
 export type AddonsOutputs = z.output<typeof addonsContract>;

@@ -36,7 +36,7 @@ export const layer = defineLayer({
         // The log bucket of what logs to S3 (the load balancers, Loki's buckets); none when nothing does.
         const logged = c.addons.loadBalancerController.enabled || c.addons.loki.enabled;
         const accessLogs = logged ? new AccessLogs(`${name}-access-logs`, { clusterName: name, region: c.region, accountId, production, retentionDays: production ? 365 : 30 }, { providers }) : undefined;
-        const accessLogBucket = accessLogs ? accessLogs.bucket : pulumi.output("");
+        const accessLogBucket = accessLogs?.bucket;
         const ctx: AddonContext = { config: c, clusterName: name, cluster, network, accountId, provider, sources, tags, accessLogBucket };
 
         // Karpenter launches every EC2 node; every other add-on's pods run on them. In calico-overlay
@@ -82,7 +82,8 @@ export const layer = defineLayer({
             networkPolicy: pulumi.output(c.addons.calico.enabled),
             secretsStore: pulumi.output(c.addons.secretsStore.enabled),
             monitoring: pulumi.output(c.addons.monitoring.enabled),
-            accessLogBucket,
+            // Absent (never "") when nothing logs: a consumer cannot mistake "no bucket" for a bucket name.
+            accessLogBucket: accessLogBucket ?? pulumi.output(undefined),
         };
     },
 });

@@ -26,14 +26,11 @@ export interface ManagedPolicyAttachment {
 /** An AWS managed policy by name (e.g. `service-role/AmazonEBSCSIDriverPolicy`), its attachment keyed by the name's last part. */
 export const awsManagedPolicy = (name: string): ManagedPolicyAttachment => ({ key: name.split("/").pop() ?? name, arn: managedPolicy(name) });
 
-/** The type of every attachment this module creates (the identity play and the lint rule look for it). */
-export const POLICY_ATTACHMENT_TYPE = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
-
 /**
  * The one way the platform attaches a managed policy to a role: one `RolePolicyAttachment` per
  * policy, named `<name>-<key>`. (eslint.config.mjs refuses `new aws.iam.RolePolicyAttachment`
- * anywhere else.) Karpenter's node role is the one exception: its list depends on another layer's
- * outputs, so it uses one `RolePolicyAttachmentsExclusive` (addons/karpenter/index.ts).
+ * anywhere else; Karpenter's node role used a `RolePolicyAttachmentsExclusive` before: destroying
+ * one detaches nothing, so the switch keeps the node role's policies attached throughout.)
  */
 export function attachManagedPolicies(
     name: string,

@@ -4,6 +4,7 @@
 import { stacksOfPlan } from "../policy/plan";
 import { evaluate, type Report } from "../policy/report";
 import type { Plan } from "../synth/plan";
+import { accessLogs } from "./accessLogs";
 import { admission } from "./admission";
 import { awsProviders } from "./awsProviders";
 import { bringUp } from "./bringUp";
@@ -17,7 +18,7 @@ import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, awsProviders, reachability, scheduling, bringUp, charts, admission, traffic, podIdentity];
+export const PLAYS: readonly Play[] = [integrity, awsProviders, reachability, scheduling, bringUp, charts, admission, traffic, podIdentity, accessLogs];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

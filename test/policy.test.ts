@@ -224,8 +224,8 @@ const EXAMPLES: Record<string, Examples> = {
         compliant: () => [layer(groups, "cluster"), layer(prod, "addons"), layer(dev, "addons")],
         violating: () => [
             added(layer(groups, "cluster"), { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: { role: "acme-prod-fixed-node-3e788ed", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
-            changed(prod, "addons", ofType("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"), (r) =>
-                (r.props.policyArns as string[]).push("arn:aws:iam::aws:policy/AmazonS3FullAccess")),
+            changed(prod, "addons", (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name.endsWith("-karpenter-node-AmazonSSMManagedInstanceCore"), (r) =>
+                (r.props.policyArn = "arn:aws:iam::aws:policy/AmazonS3FullAccess")),
             added(layer(groups, "cluster"), { type: "aws:iam/rolePolicy:RolePolicy", props: { role: "acme-prod-fixed-node-3e788ed", policy: "{}" } }),
             // A customer policy that does more than pull from ECR.
             added(

@@ -6,7 +6,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessMappings } from "../../lib/accessMappings";
-import { managedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
+import { attachManagedPolicies, awsManagedPolicy, nodeRolePolicies, serviceTrust, type PolicyDocument } from "../../lib/iam";
+import { imageCacheOn } from "../../lib/config/registries";
 import { KARPENTER_REPOSITORY, type ChartPin } from "../../lib/versions";
 import type { AddonContext } from "../addon";
 import { HelmRelease } from "../helmRelease";
@@ -58,15 +59,14 @@ export class Karpenter extends pulumi.ComponentResource {
             description: `Nodes Karpenter launches in ${cluster}`,
             assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
         }, parent);
-        // One resource whatever the pod network mode, so the plan's shape does not depend on an
-        // upstream output; only its list does (the CNI policy in vpc-cni mode).
-        const nodePolicies = new aws.iam.RolePolicyAttachmentsExclusive(`${name}-karpenter-node`, {
-            roleName: nodeRole.name,
-            // In a private environment the nodes also fill the image cache on a first pull.
-            policyArns: pulumi
-                .all([ctx.cluster.podNetworkMode, ctx.cluster.imageCachePullPolicyArn])
-                .apply(([mode, cachePolicy]) => [...nodeRolePolicies(mode).map(managedPolicy), ...(cachePolicy ? [cachePolicy] : [])]),
-        }, parent);
+        // The node policies (the CNI's in vpc-cni mode) and, in a private environment, the right to
+        // fill the image cache on a first pull: both decided from the config the cluster layer read too.
+        const nodePolicies = attachManagedPolicies(`${name}-karpenter-node`, nodeRole.name, [
+            ...nodeRolePolicies(ctx.config.podNetwork.mode).map(awsManagedPolicy),
+            ...(imageCacheOn(ctx.config.imageCache, ctx.config.egress)
+                ? [{ key: "image-cache", arn: ctx.cluster.imageCachePullPolicyArn.apply((arn) => arn ?? missing("the cluster layer's image cache pull policy (deploy the cluster layer first)")) }]
+                : []),
+        ], parent);
         // Created up front: a private VPC has no IAM endpoint through which Karpenter could create it.
         const instanceProfile = new aws.iam.InstanceProfile(`${name}-karpenter-node`, { role: nodeRole.name }, parent);
         // An EC2_LINUX access entry works in both API and API_AND_CONFIG_MAP modes; "API" keeps this
@@ -117,7 +117,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     .apply(([, annotations, clusterEndpoint, interruptionQueue, egress]) =>
                         controllerValues({ clusterName: cluster, clusterEndpoint, interruptionQueue, isolatedVPC: egress === "none", serviceAccountAnnotations: annotations, replicas: k.replicas })),
             provider: ctx.provider,
-        }, { parent: this, dependsOn: [crds, nodePolicies, nodeAccess] }); // the nodes' access outlives the controller: it drains joined nodes on destroy
+        }, { parent: this, dependsOn: [crds, ...nodePolicies, nodeAccess] }); // the nodes' access outlives the controller: it drains joined nodes on destroy
 
         // Node class and pools depend on the release: a destroy removes them first, Karpenter drains
         // and terminates their nodes, and only then is Karpenter itself removed. They also wait for

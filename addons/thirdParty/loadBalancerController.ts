@@ -6,7 +6,7 @@ import { ALB_INGRESS_CLASS } from "../../lib/loadBalancers";
 import { apiReachable, onAddonsPool } from "../../lib/placement";
 import { loadBalancerController as declaration } from "../../lib/addons/loadBalancerController";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../lib/addons/loadBalancerControllerPolicy";
-import { ACCESS_LOG_PREFIXES } from "../accessLogs";
+import { ACCESS_LOG_PREFIXES, accessLogBucketFor } from "../accessLogs";
 import { addonRelease, isProduction, replicasFor, type ValuesContext } from "./common";
 
 export const LBC_NAMESPACE = "kube-system";
@@ -74,7 +74,7 @@ export const loadBalancerController: Addon = {
             namespace: LBC_NAMESPACE,
             serviceAccountRole: { serviceAccount: LBC_SERVICE_ACCOUNT, compute: "ec2", policy: LOAD_BALANCER_CONTROLLER_POLICY },
             values: (up) =>
-                ctx.accessLogBucket.apply((accessLogBucket) =>
+                accessLogBucketFor(ctx, "aws-load-balancer-controller").apply((accessLogBucket) =>
                     loadBalancerControllerValues({ clusterName: ctx.clusterName, region: ctx.config.region, replicas: replicasFor(ctx), production: isProduction(ctx), accessLogBucket }, up)),
         }, opts),
 };

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policy, type PolicyDocument } from "../../lib/iam";
 import { loki as declaration, LOKI_NAMESPACE, LOKI_SERVICE_ACCOUNT, lokiS3Policy, bucketArn } from "../../lib/addons/loki";
-import { ACCESS_LOG_PREFIXES } from "../accessLogs";
+import { ACCESS_LOG_PREFIXES, accessLogBucketFor } from "../accessLogs";
 import type { Addon, AddonContext } from "../addon";
 import { everyNode, onAddonsPool } from "../../lib/placement";
 import { GP3_CLASS } from "../storage";
@@ -161,7 +161,7 @@ class Loki extends AddonGroup {
         }, child);
         new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
         // Who read and wrote what: S3 server access logs to the platform's access-log bucket.
-        new aws.s3.BucketLogging(name, { bucket: bucket.id, targetBucket: ctx.accessLogBucket, targetPrefix: `${ACCESS_LOG_PREFIXES.s3}/${name}/` }, child);
+        new aws.s3.BucketLogging(name, { bucket: bucket.id, targetBucket: accessLogBucketFor(ctx, "loki"), targetPrefix: `${ACCESS_LOG_PREFIXES.s3}/${name}/` }, child);
         const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
             bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
         }, child);

@@ -99,7 +99,7 @@ export interface BuildContext {
     /** How the pods reach the AWS APIs their role calls. */
     awsReach?: pulumi.Input<AwsReach>;
     /** The platform's access-log bucket (add-ons layer): NLBs log there. */
-    accessLogBucket?: pulumi.Input<string>;
+    accessLogBucket?: pulumi.Input<string | undefined>;
 }
 
 /** Apply `f` to a value now, or once an output resolves: pure builders stay plain for plain inputs. */

@@ -37,10 +37,12 @@ export function nlbAnnotations(app: ApplicationSpec, ctx: Pick<BuildContext, "po
                     "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
                 }
             : {}),
-        // Access logs to the platform's bucket (an NLB logs the connections of its TLS listeners).
-        ...(ctx.accessLogBucket !== undefined
-            ? { "service.beta.kubernetes.io/aws-load-balancer-attributes": mapInput(ctx.accessLogBucket, (b) => `access_logs.s3.enabled=true,access_logs.s3.bucket=${b},access_logs.s3.prefix=${NLB_LOG_PREFIX}`) }
-            : {}),
+        // Access logs to the platform's bucket (an NLB logs the connections of its TLS listeners). The
+        // add-ons layer has one whenever the load balancer controller is installed; without it there is
+        // no NLB to log (a config rule), so none here means the add-ons stack is not the one this config deploys.
+        "service.beta.kubernetes.io/aws-load-balancer-attributes": mapInput(ctx.accessLogBucket, (b) =>
+            b ? `access_logs.s3.enabled=true,access_logs.s3.bucket=${b},access_logs.s3.prefix=${NLB_LOG_PREFIX}`
+                : fail(app, "is an nlb service, but the add-ons layer has no access-log bucket (its output accessLogBucket): deploy the add-ons layer with the load balancer controller enabled first")),
     };
 }
 
