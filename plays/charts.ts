@@ -15,7 +15,7 @@ import Ajv2020 from "ajv/dist/2020";
 import deepmerge from "deepmerge";
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { readYamlFile } from "../lib/yamlFile";
 import { CRD_ROOT, crdProblems } from "../lib/crds";
 import { REPO_ROOT } from "../lib/layers";
 import { play, type Play, type PlayProblem } from "./play";
@@ -109,9 +109,9 @@ export function readSnapshot(root: string, chart: string, version: string): Char
     const dir = [version, version.replace(/^v/, ""), `v${version}`].map((v) => path.join(root, `${chart}-${v}`)).find((d) => fs.existsSync(path.join(d, "values.yaml")));
     if (!dir) return undefined;
     const text = fs.readFileSync(path.join(dir, "values.yaml"), "utf8");
-    const defaults = (YAML.parse(text) ?? {}) as Tree;
+    const defaults = (readYamlFile(path.join(dir, "values.yaml")) ?? {}) as Tree;
     const chartFile = path.join(dir, "Chart.yaml");
-    const meta = (fs.existsSync(chartFile) ? YAML.parse(fs.readFileSync(chartFile, "utf8")) : {}) as { dependencies?: { name: string; alias?: string; version: string }[] };
+    const meta = (fs.existsSync(chartFile) ? readYamlFile(chartFile) : {}) as { dependencies?: { name: string; alias?: string; version: string }[] };
     const subcharts = new Map<string, { name: string; version: string; snapshot?: ChartSnapshot }>();
     for (const d of meta.dependencies ?? []) {
         subcharts.set(d.alias ?? d.name, { name: d.name, version: d.version, snapshot: readSnapshot(root, d.name, String(d.version)) });
