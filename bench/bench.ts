@@ -1,4 +1,4 @@
-// npm run bench [-- --runs N] [-- --scale 5,50,200,500] [-- <env> ...]: wall time, CPU time and peak
+// npm run bench [-- --runs N] [-- --scale 5,50,200,500] [-- --scale-only] [-- <env> ...]: wall time, CPU time and peak
 // memory of `npm run synth` per environment, each run a fresh process as a user would start it, and
 // the scale curve over generated environments with more and more applications. A benchmark, not a
 // test: it prints figures and judges nothing.
@@ -12,10 +12,10 @@ import { scaledEnvironment } from "./scale";
 
 const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { runs: { type: "string", default: "5" }, scale: { type: "string", default: "5,50,200,500" }, base: { type: "string", default: "prod" } },
+    options: { runs: { type: "string", default: "5" }, scale: { type: "string", default: "5,50,200,500" }, base: { type: "string", default: "prod" }, "scale-only": { type: "boolean", default: false } },
 });
 const runs = Number(values.runs);
-const envs = positionals.length > 0 ? positionals : ["dev", "prod"];
+const envs = values["scale-only"] ? [] : positionals.length > 0 ? positionals : ["dev", "prod"];
 const scale = values.scale ? values.scale.split(",").filter(Boolean).map(Number) : [];
 
 const median = (xs: number[]): number => {
@@ -70,7 +70,9 @@ if (scale.length > 0) {
     console.log(`\nscale curve: Pulumi.${values.base}.yaml's teams and applications copied to N applications`);
     const text = fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${values.base}.yaml`), "utf8");
     const points: [number, Run][] = scale.map((apps) => {
-        const file = path.join(tmp, `Pulumi.scale${apps}.yaml`);
+        // Named as the base environment: team secrets and buckets carry the environment's name.
+        const file = path.join(tmp, `scale${apps}`, `Pulumi.${values.base}.yaml`);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, scaledEnvironment(text, apps));
         const r = medians(`scale${apps}`, file);
         console.log(row(`${apps} apps`, r));
@@ -82,6 +84,7 @@ if (scale.length > 0) {
     if (added > 0) {
         console.log(
             `marginal cost per resource, ${from[0]} -> ${to[0]} apps: ${((to[1].wallMs - from[1].wallMs) / added).toFixed(2)} ms wall, ` +
+                `${((to[1].cpuMs - from[1].cpuMs) / added).toFixed(2)} ms CPU, ` +
                 `${((to[1].peakMiB - from[1].peakMiB) / added).toFixed(3)} MiB peak`,
         );
     }

@@ -7,6 +7,7 @@ import type { Plan } from "../synth/plan";
 import { accessLogs } from "./accessLogs";
 import { admission } from "./admission";
 import { awsProviders } from "./awsProviders";
+import { emptyValues } from "./emptyValues";
 import { bringUp } from "./bringUp";
 import { charts } from "./charts";
 import { integrity } from "./integrity";
@@ -18,7 +19,7 @@ import type { Play, PlayProblem } from "./play";
 import { PlanView } from "./view";
 
 /** Every play, in the order their problems are reported. Add a play here. */
-export const PLAYS: readonly Play[] = [integrity, awsProviders, reachability, scheduling, bringUp, charts, admission, traffic, podIdentity, accessLogs];
+export const PLAYS: readonly Play[] = [integrity, awsProviders, reachability, scheduling, bringUp, charts, admission, traffic, podIdentity, accessLogs, emptyValues];
 
 export function runPlays(plan: Plan, plays: readonly Play[] = PLAYS): PlayProblem[] {
     const view = new PlanView(plan);

@@ -14,6 +14,7 @@ import {
     type FixtureContext,
     type ResourceFixture,
 } from "./fixtures";
+import { withoutDebugStacks } from "./debugStacks";
 import { FailureCapture, promiseOf, reasonOf } from "./failures";
 import { changedFrom, readable, SECRET } from "./wire";
 import { AWS_PROVIDER, AwsProviders, providerUrnOf } from "./awsProviders";
@@ -242,16 +243,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
      * awaited; every such problem is in `errors`, naming the resource, its component and the reason.
      */
     async run<T>(program: () => Promise<T>): Promise<T> {
-        // Pulumi captures a stack trace for every internal promise, only to report leaks: thousands per
-        // layer, the largest cost of a mock run. Errors keep their messages; PLATFORM_PROMISE_STACKS=1
-        // keeps the traces, for debugging.
-        const stackTraceLimit = Error.stackTraceLimit;
-        if (!process.env.PLATFORM_PROMISE_STACKS) Error.stackTraceLimit = 0;
-        try {
-            return await this.runProgram(program);
-        } finally {
-            Error.stackTraceLimit = stackTraceLimit;
-        }
+        return withoutDebugStacks(() => this.runProgram(program));
     }
 
     private async runProgram<T>(program: () => Promise<T>): Promise<T> {

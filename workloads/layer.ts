@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { addonsContract } from "../addons/contract";
 import { clusterContract } from "../infra/cluster/contract";
 import { networkContract } from "../infra/network/contract";
+import { inBatches } from "../lib/batches";
 import { teamSettingsOf } from "../lib/config/teams";
 import { foreignApplicationImages } from "../lib/config/registries";
 import { applicationCompute } from "../lib/applicationIdentity";
@@ -22,7 +23,7 @@ export const layer = defineLayer({
     name: "workloads",
     contract: workloadsContract,
     upstream: { network: networkContract, cluster: clusterContract, addons: addonsContract },
-    run({ config: c, upstream: { network, cluster, addons } }) {
+    async run({ config: c, upstream: { network, cluster, addons } }) {
         const name = clusterName(c);
         const production = c.tier === "production";
         // Every AWS resource of the layer is created through its provider (region, account, common tags).
@@ -32,7 +33,8 @@ export const layer = defineLayer({
 
         // The tenants are the environment's `access.teams`: the cluster layer maps their roles to
         // groups, this layer gives the groups their namespaces.
-        const teams = new Map(c.access.teams.map((team) => [team.name, new Team(`${name}-${team.name}`, {
+        const teams = new Map<string, Team>();
+        const teamSteps = c.access.teams.map((team) => () => teams.set(team.name, new Team(`${name}-${team.name}`, {
             team,
             settings: teamSettingsOf(c.teams, team.name),
             group: cluster.teamGroups.apply((groups) => groups[team.name] ?? fail(`the cluster layer maps no group for team "${team.name}": deploy the cluster layer first`)),
@@ -42,7 +44,7 @@ export const layer = defineLayer({
             production,
             kubernetesVersion: cluster.kubernetesVersion,
             network: networkCidrs,
-        }, { providers })]));
+        }, { providers })));
 
         // How pods reach AWS: the network layer's endpoints, or its NAT; S3 through the gateway endpoint's ranges.
         const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${c.region}.s3` });
@@ -58,7 +60,7 @@ export const layer = defineLayer({
         // Where each application's pods run decides its identity (EKS Pod Identity on EC2 nodes, IRSA on Fargate).
         const fargateSelectors = c.fargateProfiles.flatMap((p) => p.selectors);
         const offer = addonsOffer(c.addons);
-        for (const app of c.applications) {
+        const applicationSteps = c.applications.map((app) => () => {
             const team = teams.get(app.team) ?? fail(`platform:applications: team "${app.team}" is not in platform:access.teams`);
             new Application(`${name}-${app.namespace}-${app.name}`, {
                 app,
@@ -74,7 +76,9 @@ export const layer = defineLayer({
                 monitoring: c.addons.monitoring.enabled,
                 awsReach,
             }, { dependsOn: [team], providers });
-        }
+        });
+        // Hundreds of tenants are thousands of resources: registered a batch at a time (lib/batches.ts).
+        await inBatches([...teamSteps, ...applicationSteps]);
 
         // A private environment pulls from its own account's ECR only (the config checked the region).
         // Kept at run time: the config rule foreignAccountProblems judges the account only when

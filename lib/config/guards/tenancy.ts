@@ -102,6 +102,9 @@ const vcpusOfType = (type: string): number => {
     return minVcpus(family, size ?? "");
 };
 
+/** The most nodes of one instance type a CPU limit lets Karpenter launch (a team's pool, a dedicated node pool). */
+export const nodesWithin = (instanceType: string, cpu: number): number => Math.floor(cpu / vcpusOfType(instanceType));
+
 /** How far the pools' worst case may exceed capacity.maxNodes (mixed instance sizes rarely reach it). */
 export const MAX_NODES_HEADROOM = 2;
 
@@ -118,8 +121,8 @@ const poolsWithinCapacity = ({ karpenter, teams, applications, nodeGroups, capac
             what: `node pool ${p.name}`,
             nodes: Math.floor(p.limits.cpu / Math.min(...p.instanceFamilies.flatMap((f) => p.instanceSizes.filter((s) => sizesOf(f).has(s)).map((s) => minVcpus(f, s))))),
         })),
-        ...(teams ?? []).flatMap((t, i) => (t.nodePool ? [{ path: ["teams", i, "nodePool", "cpu"], what: `team ${t.name}'s pool`, nodes: Math.floor(t.nodePool.cpu / vcpusOfType(t.nodePool.instanceType)) }] : [])),
-        ...(applications ?? []).flatMap((a, i) => (a.dedicatedNode ? [{ path: ["applications", i, "dedicatedNode", "limits", "cpu"], what: `team ${a.team}'s ${a.name} pool`, nodes: Math.floor(a.dedicatedNode.limits.cpu / vcpusOfType(a.dedicatedNode.instanceType)) }] : [])),
+        ...(teams ?? []).flatMap((t, i) => (t.nodePool ? [{ path: ["teams", i, "nodePool", "cpu"], what: `team ${t.name}'s pool`, nodes: nodesWithin(t.nodePool.instanceType, t.nodePool.cpu) }] : [])),
+        ...(applications ?? []).flatMap((a, i) => (a.dedicatedNode ? [{ path: ["applications", i, "dedicatedNode", "limits", "cpu"], what: `team ${a.team}'s ${a.name} pool`, nodes: nodesWithin(a.dedicatedNode.instanceType, a.dedicatedNode.limits.cpu) }] : [])),
     ];
     const fixed = (nodeGroups ?? []).reduce((sum, g) => sum + g.maxSize, 0);
     const total = fixed + pools.reduce((sum, p) => sum + p.nodes, 0);
