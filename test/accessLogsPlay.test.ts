@@ -2,24 +2,16 @@
 // non-empty bucket of the plan that its writer may write to; on the real plans, on plans mutated to
 // break one rule each, and on an environment where nothing logs (no load balancer controller, no Loki).
 import { strict as assert } from "assert";
-import { runPlays } from "../plays";
 import { accessLogs, logTargets } from "../plays/accessLogs";
 import { PlanView } from "../plays/view";
 import { synthesize, type Plan } from "../synth/synth";
 import { nlbAnnotations } from "../workloads/application/traffic";
 import { envConfig, layerOf, synthEnv } from "./helpers";
+import { playSays, withResource, type AnyObject } from "./planEdits";
 
-type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const said = playSays(accessLogs);
+const mutate = withResource;
 
-const said = (plan: Plan): string => runPlays(plan, [accessLogs]).map((p) => p.message).join("\n");
-
-/** A copy of the plan with one resource of a layer changed. */
-function mutate(plan: Plan, layer: string, find: (r: AnyObject) => boolean, change: (inputs: AnyObject) => void): Plan {
-    const copy = structuredClone(plan);
-    const r = layerOf(copy, layer).resources.find(find) ?? assert.fail(`no such resource in ${layer}`);
-    change(r.inputs as AnyObject);
-    return copy;
-}
 const lbc = (r: AnyObject) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "aws-load-balancer-controller";
 const nlb = (r: AnyObject) => r.inputs.kind === "Service" && r.inputs.spec?.type === "LoadBalancer";
 const ATTRIBUTES = "service.beta.kubernetes.io/aws-load-balancer-attributes";

@@ -3,19 +3,11 @@
 // mutated to break one rule each.
 import { strict as assert } from "assert";
 import { admission } from "../plays/admission";
-import { runPlays } from "../plays";
 import type { Plan } from "../synth/synth";
 import { layerOf, synthEnv } from "./helpers";
+import { playSays, withWorkload, type AnyObject } from "./planEdits";
 
-type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** A copy of the plan and the inputs of one of its workloads-layer Kubernetes objects, to break. */
-function mutate(plan: Plan, kind: string, name: string, change: (o: AnyObject) => void): Plan {
-    const copy = structuredClone(plan);
-    const r = layerOf(copy, "workloads").resources.find((x) => x.inputs.kind === kind && (x.inputs.metadata as AnyObject)?.name === name) ?? assert.fail(`no ${kind} ${name}`);
-    change(r.inputs as AnyObject);
-    return copy;
-}
+const mutate = withWorkload;
 
 /** Every object of a kind in one namespace (e.g. all of a namespace's quotas). */
 function mutateAll(plan: Plan, kind: string, namespace: string, change: (o: AnyObject) => void): Plan {
@@ -24,7 +16,7 @@ function mutateAll(plan: Plan, kind: string, namespace: string, change: (o: AnyO
     return copy;
 }
 
-const said = (plan: Plan): string => runPlays(plan, [admission]).map((p) => p.message).join("\n");
+const said = playSays(admission);
 const podOf = (o: AnyObject): AnyObject => (o.kind === "CronJob" ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 
 describe("plays: admission", () => {

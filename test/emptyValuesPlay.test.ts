@@ -1,21 +1,13 @@
 // The empty-values play: no "" in an AWS resource's inputs or in an annotation an AWS controller reads;
 // on the real plans and on plans mutated to pass "nothing" as "" in each place.
 import { strict as assert } from "assert";
-import { runPlays } from "../plays";
 import { emptyStrings, emptyValues } from "../plays/emptyValues";
 import type { Plan } from "../synth/synth";
-import { layerOf, synthEnv } from "./helpers";
+import { synthEnv } from "./helpers";
+import { playSays, withResource } from "./planEdits";
 
-type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const said = (plan: Plan): string => runPlays(plan, [emptyValues]).map((p) => p.message).join("\n");
-
-function mutate(plan: Plan, layer: string, find: (r: AnyObject) => boolean, change: (inputs: AnyObject) => void): Plan {
-    const copy = structuredClone(plan);
-    const r = layerOf(copy, layer).resources.find(find) ?? assert.fail(`no such resource in ${layer}`);
-    change(r.inputs as AnyObject);
-    return copy;
-}
+const said = playSays(emptyValues);
+const mutate = withResource;
 
 describe("plays: empty-values", () => {
     let dev: Plan;

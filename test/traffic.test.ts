@@ -2,19 +2,12 @@
 // load balancer, Prometheus and a pod's own AWS calls; on the real plans and on plans mutated to
 // break one rule each. (Team egress CIDRs with no route are a config rule: see the last test.)
 import { strict as assert } from "assert";
-import { runPlays } from "../plays";
 import { monitorSelector, traffic } from "../plays/traffic";
 import type { Plan } from "../synth/synth";
 import { baseEntries, layerOf, problemsOf, synthEnv } from "./helpers";
+import { playSays, withWorkload, type AnyObject } from "./planEdits";
 
-type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function mutate(plan: Plan, kind: string, name: string, change: (o: AnyObject) => void): Plan {
-    const copy = structuredClone(plan);
-    const r = layerOf(copy, "workloads").resources.find((x) => x.inputs.kind === kind && (x.inputs.metadata as AnyObject)?.name === name) ?? assert.fail(`no ${kind} ${name}`);
-    change(r.inputs as AnyObject);
-    return copy;
-}
+const mutate = withWorkload;
 
 function without(plan: Plan, kind: string, name: string, namespace: string): Plan {
     const copy = structuredClone(plan);
@@ -25,7 +18,7 @@ function without(plan: Plan, kind: string, name: string, namespace: string): Pla
     return copy;
 }
 
-const said = (plan: Plan): string => runPlays(plan, [traffic]).map((p) => p.message).join("\n");
+const said = playSays(traffic);
 
 describe("plays: traffic", () => {
     let dev: Plan;
