@@ -32,14 +32,19 @@ interface Run {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synth-bench-"));
 
-/** One synth in a fresh process, the way `npm run synth` starts it (compiled JavaScript). */
+/** The node options `npm run synth` starts with (package.json), so the bench measures what users run. */
+const SYNTH_NODE_OPTIONS = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.synth
+    .split(/\s+/)
+    .filter((word) => word.startsWith("--"));
+
+/** One synth in a fresh process, the way `npm run synth` starts it (compiled JavaScript, its node options). */
 function synthOnce(configFile: string, label: string): Run {
     const rusage = path.join(tmp, `${label}.rusage.json`);
     const out = path.join(tmp, "out");
     const started = process.hrtime.bigint();
     const result = spawnSync(
         process.execPath,
-        ["--require", path.join(REPO_ROOT, ".build/bench/rusage.js"), path.join(REPO_ROOT, "build/run.cjs"), "synth/cli.ts", "--config", configFile, "--out", out],
+        [...SYNTH_NODE_OPTIONS, "--require", path.join(REPO_ROOT, ".build/bench/rusage.js"), path.join(REPO_ROOT, "build/run.cjs"), "synth/cli.ts", "--config", configFile, "--out", out],
         { cwd: REPO_ROOT, env: { ...process.env, BENCH_RUSAGE_FILE: rusage }, encoding: "utf8" },
     );
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;

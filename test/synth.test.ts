@@ -103,6 +103,23 @@ describe("synth: the plan", () => {
     });
 });
 
+describe("synth: memory", () => {
+    it("collects garbage before each layer and before the plays when the process allows it (node --expose-gc, as the npm scripts start it)", async () => {
+        const global_ = globalThis as { gc?: () => void };
+        const before = global_.gc;
+        let calls = 0;
+        global_.gc = () => calls++;
+        try {
+            const { plan } = await synthesize(configWith({}), "layered", undefined, undefined, []);
+            assert.equal(calls, plan.layers.length + 1);
+        } finally {
+            global_.gc = before;
+        }
+        const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        for (const cli of ["synth", "policy", "images"]) assert.match(scripts[cli], /^node --expose-gc --max-semi-space-size=\d+ build\/run\.cjs /, cli);
+    });
+});
+
 describe("synth: the mock engine fails loudly", () => {
     it("on a remote component without a fixture, naming its type", async () => {
         const engine = new MockEngine("eu-west-1", {}, CALL_FIXTURES);
