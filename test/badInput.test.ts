@@ -10,6 +10,7 @@ import { ConfigError, parseConfig } from "../lib/config/load";
 import { MockEngine } from "../synth/engine";
 import { synthesize } from "../synth/synth";
 import { REPO_ROOT, TEST_DAY } from "./helpers";
+import { ESCALATING_STATEMENTS } from "./hostileStatements";
 
 type Entries = Record<string, unknown>;
 
@@ -125,12 +126,7 @@ const SETTLE = 1; // payments-settle, the cronjob with an IAM role, in both file
 const statementAt = (e: Entries, statement: Entries) => put(e, "platform:applications", [SETTLE, "serviceAccount", "iamStatements"], [statement]);
 const iamByEffect = fc.oneof(
     fc.constantFrom<[string[], string]>(
-        [["iam:*"], "arn:aws:iam::111122223333:role/*"],
-        [["iam:Put*", "iam:Attach*"], "*"],
-        [["iam:PassRole"], "*"],
-        [["sts:AssumeRole"], "*"],
-        [["iam:CreateAccessKey"], "arn:aws:iam::111122223333:user/ci"],
-        [["iam:UpdateAssumeRolePolicy"], "arn:aws:iam::111122223333:role/team-payments"],
+        ...ESCALATING_STATEMENTS,
         [["s3:*"], "*"],
         [["s3:GetObject"], "arn:aws:s3:::*"],
         [["secretsmanager:GetSecretValue"], "*"],

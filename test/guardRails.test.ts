@@ -10,6 +10,7 @@ import { cronProblem, isTimeZone } from "../lib/config/guards/early";
 import { RESERVED_NAMESPACES } from "../lib/config/guards/tenancy";
 import { escalations, managedPolicyStatements, unknownAction } from "../lib/iamEffect";
 import { REPO_ROOT, TEST_DAY, synthEnv } from "./helpers";
+import { ESCALATING_STATEMENTS } from "./hostileStatements";
 
 type Entries = Record<string, unknown>;
 const ENVS = ["dev", "prod"] as const;
@@ -62,15 +63,7 @@ describe("guard rails: IAM by effect (lib/iamEffect.ts, guards/iam.ts)", () => {
             assertRefused(problemsAfter(env, (e) => (sa(e, SETTLE).iamPolicyArns = ["arn:aws:iam::111122223333:policy/anything"])), `${at}.iamPolicyArns[0]`, /cannot be judged offline/);
         });
         it(`${env}: iam:* on role/*, iam:Put*/Attach* on *, PassRole and AssumeRole on * are privilege escalation`, () => {
-            const cases: [string[], string][] = [
-                [["iam:*"], "arn:aws:iam::111122223333:role/*"],
-                [["iam:Put*", "iam:Attach*"], "*"],
-                [["iam:PassRole"], "*"],
-                [["sts:AssumeRole"], "*"],
-                [["iam:CreateAccessKey"], "arn:aws:iam::111122223333:user/ci"],
-                [["iam:UpdateAssumeRolePolicy"], "arn:aws:iam::111122223333:role/team-payments"],
-            ];
-            for (const [actions, resource] of cases) {
+            for (const [actions, resource] of ESCALATING_STATEMENTS) {
                 assertRefused(problemsAfter(env, (e) => (sa(e, SETTLE).iamStatements = [{ actions, resources: [resource] }])), `${at}.iamStatements[0]`, /team payments: .*privilege escalation/);
             }
         });
